@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Moderator.Core.Storage;
+using Npgsql;
+
+namespace Moderator.Admin;
+
+public static class AdminExtensions
+{
+    /// <summary>
+    /// Connects to the database (the configured one, or a private embedded cluster) and registers every Admin
+    /// feature. The returned handle stops the embedded cluster when disposed.
+    /// </summary>
+    public static async Task<DatabaseConnection> AddAdminAsync(this WebApplicationBuilder builder, DatabaseConnection? sharedDatabase = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        using var bootstrapLogging = LoggerFactory.Create(b => b.AddConsole());
+        var database = sharedDatabase ?? await DatabaseConnection.OpenAsync(builder.Configuration, bootstrapLogging);
+        builder.Services.AddModeratorStorage(database.ConnectionString, migrateOnStart: sharedDatabase is null);
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return database;
+    }
+
+    public static WebApplication MapAdmin(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    private sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var command = dataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (NpgsqlException e)
+            {
+                return HealthCheckResult.Unhealthy("The database does not answer.", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using Moderator.Admin;
+
+var builder = WebApplication.CreateBuilder(args);
+await using var database = await builder.AddAdminAsync();
+var app = builder.Build();
+app.MapAdmin();
+await app.RunAsync();
+
+/// <summary>Entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;
