@@ -15,6 +15,9 @@ public static class WorkerHost
 {
     public const string SchedulerName = "moderator";
 
+    /// <summary>This process's node id in the cluster: host, process id and a random suffix (a restarted process is a new node).</summary>
+    public static string NodeId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
     /// <summary>A host builder with Serilog and configuration from appsettings.json, environment and command line.</summary>
     public static HostApplicationBuilder CreateBuilder(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
     {
@@ -50,7 +53,7 @@ public static class WorkerHost
             q.ConfigureScheduler(o =>
             {
                 o.InstanceName = SchedulerName; // the same on every node: one cluster
-                o.InstanceId = "AUTO";          // distinct per node
+                o.InstanceId = NodeId;          // distinct per node
             });
             q.UseDefaultThreadPool(tp => tp.MaxConcurrency = Math.Clamp(workerOptions.MaxConcurrentJobs, 1, 64));
             q.UsePersistentStore(store =>
