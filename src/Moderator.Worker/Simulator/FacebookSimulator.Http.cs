@@ -90,7 +90,11 @@ public sealed partial class FacebookSimulator
 
         Count(endpoint);
         var page = PageOfToken(TokenOf(request, form));
-        if (_faults.TryPeek(out var fault))
+        if (_faults.TryPeek(out var fault) && fault.Skip > 0)
+        {
+            fault.Skip--;
+        }
+        else if (fault is not null)
         {
             if (--fault.Remaining == 0)
             {

@@ -174,15 +174,17 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Answers the next <paramref name="count"/> Graph requests with <paramref name="fault"/>. For
-    /// <see cref="SimulatedFault.RateLimitCode"/> pass the Graph code (4, 17, 32, 613 or 80001).
+    /// Answers the next <paramref name="count"/> Graph requests with <paramref name="fault"/>, after first answering
+    /// <paramref name="afterRequests"/> requests normally. For <see cref="SimulatedFault.RateLimitCode"/> pass the Graph
+    /// code (4, 17, 32, 613 or 80001). Faults queue up in the order they were asked for.
     /// </summary>
-    public void FailNext(int count, SimulatedFault fault, int graphCode = 80001)
+    public void FailNext(int count, SimulatedFault fault, int graphCode = 80001, int afterRequests = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterRequests);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault, graphCode) { Remaining = count });
+            _faults.Enqueue(new FaultRecord(fault, graphCode) { Remaining = count, Skip = afterRequests });
         }
     }
 
@@ -297,6 +299,8 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
 
     private sealed record FaultRecord(SimulatedFault Fault, int GraphCode)
     {
+        public int Skip { get; set; }
+
         public int Remaining { get; set; }
     }
 }

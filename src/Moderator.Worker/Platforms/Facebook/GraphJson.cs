@@ -5,33 +5,33 @@ using System.Text.Json.Serialization;
 namespace Moderator.Worker.Platforms.Facebook;
 
 /// <summary>One page of a Graph edge: <c>{"data":[…],"paging":{"cursors":{…},"next":…}}</c>.</summary>
-public sealed record GraphList<T>(IReadOnlyList<T>? Data, GraphPaging? Paging);
+public sealed record GraphList<T>(IReadOnlyList<T>? Data = null, GraphPaging? Paging = null);
 
-public sealed record GraphPaging(GraphCursors? Cursors, Uri? Next, Uri? Previous);
+public sealed record GraphPaging(GraphCursors? Cursors = null, Uri? Next = null, Uri? Previous = null);
 
-public sealed record GraphCursors(string? Before, string? After);
+public sealed record GraphCursors(string? Before = null, string? After = null);
 
 /// <summary>A Page post as listed by <c>/{page-id}/published_posts</c>.</summary>
 public sealed record GraphPost(
     string Id,
     [property: JsonConverter(typeof(GraphTimeConverter))] DateTimeOffset CreatedTime,
-    [property: JsonConverter(typeof(GraphNullableTimeConverter))] DateTimeOffset? UpdatedTime,
-    Uri? PermalinkUrl);
+    [property: JsonConverter(typeof(GraphNullableTimeConverter))] DateTimeOffset? UpdatedTime = null,
+    Uri? PermalinkUrl = null);
 
 /// <summary>A comment as listed by <c>/{post-id}/comments?filter=stream</c>.</summary>
 public sealed record GraphComment(
     string Id,
-    string? Message,
-    GraphAuthor? From,
     [property: JsonConverter(typeof(GraphTimeConverter))] DateTimeOffset CreatedTime,
-    GraphObjectRef? Parent,
-    bool IsHidden,
-    Uri? PermalinkUrl)
+    string? Message = null,
+    GraphAuthor? From = null,
+    GraphObjectRef? Parent = null,
+    bool IsHidden = false,
+    Uri? PermalinkUrl = null)
 {
     public override string ToString() => $"comment {Id}";
 }
 
-public sealed record GraphAuthor(string? Id, string? Name)
+public sealed record GraphAuthor(string? Id = null, string? Name = null)
 {
     public override string ToString() => $"author {Id}";
 }
@@ -41,9 +41,9 @@ public sealed record GraphObjectRef(string Id);
 public sealed record GraphSuccess(bool Success);
 
 /// <summary><c>{"error":{"message","type","code","error_subcode","is_transient","fbtrace_id"}}</c>.</summary>
-public sealed record GraphErrorEnvelope(GraphError? Error);
+public sealed record GraphErrorEnvelope(GraphError? Error = null);
 
-public sealed record GraphError(string? Message, string? Type, int? Code, int? ErrorSubcode, bool? IsTransient, string? FbtraceId);
+public sealed record GraphError(string? Message = null, string? Type = null, int? Code = null, int? ErrorSubcode = null, bool? IsTransient = null, string? FbtraceId = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(GraphList<GraphPost>))]
