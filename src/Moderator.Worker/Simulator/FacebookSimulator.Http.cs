@@ -69,6 +69,10 @@ public sealed partial class FacebookSimulator
         {
             endpoint = SimulatorEndpoints.Comments;
         }
+        else if (HttpMethods.IsGet(method) && edge is null)
+        {
+            endpoint = SimulatorEndpoints.Comment;
+        }
         else if (HttpMethods.IsPost(method) && edge is null)
         {
             var hidden = form?["is_hidden"].ToString() ?? request.Query["is_hidden"].ToString();
@@ -125,6 +129,7 @@ public sealed partial class FacebookSimulator
         {
             SimulatorEndpoints.PublishedPosts or SimulatorEndpoints.Feed => ListPosts(request, page, objectId),
             SimulatorEndpoints.Comments => ListComments(request, page, objectId),
+            SimulatorEndpoints.Comment => ReadComment(page, objectId),
             SimulatorEndpoints.Hide => SetHidden(page, objectId, hidden: true),
             SimulatorEndpoints.Unhide => SetHidden(page, objectId, hidden: false),
             _ => Delete(page, objectId),
@@ -203,25 +208,7 @@ public sealed partial class FacebookSimulator
             .Where(c => !c.IsDeleted && c.CreatedTime >= since)
             .Select(c => (Key: (c.CreatedTime.ToUnixTimeSeconds(), c.Sequence), Comment: c))
             .ToList();
-        var reply = Paged(request, visible, descending, c =>
-        {
-            var json = new JsonObject
-            {
-                ["id"] = c.Id,
-                ["message"] = c.Message,
-                ["from"] = new JsonObject { ["id"] = c.AuthorId, ["name"] = c.AuthorName },
-                ["created_time"] = GraphTime(c.CreatedTime),
-                ["is_hidden"] = c.IsHidden,
-                ["can_hide"] = true,
-                ["permalink_url"] = $"https://www.facebook.com/{c.PostId}?comment_id={c.Id}",
-            };
-            if (c.ParentId is not null)
-            {
-                json["parent"] = new JsonObject { ["id"] = c.ParentId };
-            }
-
-            return json;
-        });
+        var reply = Paged(request, visible, descending, RenderComment);
         if (request.Query["summary"] == "true")
         {
             var body = JsonNode.Parse(reply.Body)!.AsObject();
@@ -235,6 +222,31 @@ public sealed partial class FacebookSimulator
         }
 
         return reply;
+    }
+
+    private Reply ReadComment(PageRecord page, string commentId) =>
+        _comments.TryGetValue(commentId, out var comment) && comment.PageId == page.Id && !comment.IsDeleted
+            ? new Reply(200, RenderComment(comment).ToJsonString(), "application/json; charset=UTF-8")
+            : NotFound(commentId);
+
+    private static JsonObject RenderComment(CommentRecord c)
+    {
+        var json = new JsonObject
+        {
+            ["id"] = c.Id,
+            ["message"] = c.Message,
+            ["from"] = new JsonObject { ["id"] = c.AuthorId, ["name"] = c.AuthorName },
+            ["created_time"] = GraphTime(c.CreatedTime),
+            ["is_hidden"] = c.IsHidden,
+            ["can_hide"] = true,
+            ["permalink_url"] = $"https://www.facebook.com/{c.PostId}?comment_id={c.Id}",
+        };
+        if (c.ParentId is not null)
+        {
+            json["parent"] = new JsonObject { ["id"] = c.ParentId };
+        }
+
+        return json;
     }
 
     private Reply SetHidden(PageRecord page, string commentId, bool hidden)

@@ -61,6 +61,7 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopWebhooksAsync();
         if (_app is { } app)
         {
             _app = null;
@@ -141,7 +142,24 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
                 post.UpdatedTime = created;
             }
 
+            QueueWebhook(comment, "add");
             return comment.Id;
+        }
+    }
+
+    /// <summary>Changes a comment's text as its author editing it would (its created time stays; Meta sends verb "edited").</summary>
+    public void EditComment(string commentId, string newMessage)
+    {
+        ArgumentNullException.ThrowIfNull(newMessage);
+        lock (_lock)
+        {
+            if (!_comments.TryGetValue(commentId, out var comment) || comment.IsDeleted)
+            {
+                throw new ArgumentException($"No comment {commentId}.", nameof(commentId));
+            }
+
+            comment.Message = newMessage;
+            QueueWebhook(comment, "edited");
         }
     }
 
@@ -281,6 +299,8 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
         DateTimeOffset AppearedAt,
         long Sequence)
     {
+        public string Message { get; set; } = Message;
+
         public bool IsHidden { get; set; }
 
         public bool IsDeleted { get; set; }

@@ -55,6 +55,7 @@ public static class SimulatorEndpoints
     public const string PublishedPosts = "GET published_posts";
     public const string Feed = "GET feed";
     public const string Comments = "GET comments";
+    public const string Comment = "GET comment";
     public const string Hide = "POST hide";
     public const string Unhide = "POST unhide";
     public const string Delete = "DELETE comment";

@@ -57,6 +57,13 @@ public sealed class FacebookConnector(
         return new CommentBatch(comments, newest is { } time ? FormatCursor(time) : cursor);
     }
 
+    public async Task<IncomingComment> GetCommentAsync(PageAccess page, string postExternalId, string commentExternalId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(postExternalId);
+        var comment = await graph.GetCommentAsync(page, commentExternalId, cancellationToken);
+        return ToIncoming(postExternalId, comment);
+    }
+
     public Task HideAsync(PageAccess page, string commentExternalId, CancellationToken cancellationToken) =>
         graph.HideCommentAsync(page, commentExternalId, cancellationToken);
 

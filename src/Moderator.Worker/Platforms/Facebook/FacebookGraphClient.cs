@@ -69,6 +69,15 @@ public sealed class FacebookGraphClient(HttpClient http, FacebookRateGate gate, 
         return comments;
     }
 
+    /// <summary>One comment as it is now (an edit keeps its created time, so only a direct read sees the new text).</summary>
+    public Task<GraphComment> GetCommentAsync(PageAccess page, string commentId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentException.ThrowIfNullOrWhiteSpace(commentId);
+        var url = Relative($"{Escape(commentId)}?fields={Escape(CommentFields)}");
+        return SendAsync(page, "read comment", commentId, () => new HttpRequestMessage(HttpMethod.Get, url), GraphJsonContext.Default.GraphComment, cancellationToken);
+    }
+
     public Task HideCommentAsync(PageAccess page, string commentId, CancellationToken cancellationToken) =>
         SetHiddenAsync(page, commentId, hidden: true, cancellationToken);
 

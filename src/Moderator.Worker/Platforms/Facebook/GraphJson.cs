@@ -48,6 +48,7 @@ public sealed record GraphError(string? Message = null, string? Type = null, int
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowReadingFromString, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(GraphList<GraphPost>))]
 [JsonSerializable(typeof(GraphList<GraphComment>))]
+[JsonSerializable(typeof(GraphComment))]
 [JsonSerializable(typeof(GraphSuccess))]
 [JsonSerializable(typeof(GraphErrorEnvelope))]
 internal sealed partial class GraphJsonContext : JsonSerializerContext;
