@@ -21,6 +21,12 @@ public sealed partial class FacebookSimulator
             form = await context.Request.ReadFormAsync(context.RequestAborted);
         }
 
+        if (segments.Length > 0 && segments[0] == "_sim")
+        {
+            await HandleConsoleAsync(context, segments, form);
+            return;
+        }
+
         Interlocked.Increment(ref _totalRequests);
         Reply reply;
         lock (_lock)
