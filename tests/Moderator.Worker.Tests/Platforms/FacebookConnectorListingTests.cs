@@ -52,9 +52,9 @@ public sealed class FacebookConnectorListingTests
     }
 
     [Fact]
-    public async Task Second_poll_returns_only_comments_since_the_cursor_minus_the_overlap_and_skips_quiet_posts()
+    public async Task Second_poll_returns_only_comments_since_the_cursor_minus_the_overlap_and_can_skip_quiet_posts()
     {
-        await using var harness = await GraphHarness.StartAsync(new() { ["Facebook:CursorOverlap"] = "00:02:00" });
+        await using var harness = await GraphHarness.StartAsync(new() { ["Facebook:CursorOverlap"] = "00:02:00", ["Facebook:SkipPostsNotUpdatedSince"] = "true" });
         var now = DateTimeOffset.UtcNow;
         var busy = harness.Simulator.AddPost(harness.Page.Id, "Nativity", now - TimeSpan.FromHours(3));
         var quiet = harness.Simulator.AddPost(harness.Page.Id, "Parents evening", now - TimeSpan.FromHours(3));
@@ -75,6 +75,22 @@ public sealed class FacebookConnectorListingTests
         Assert.Equal([fresh, lastSeen, lateIndexed], second.Comments.Select(c => c.ExternalId));
         Assert.Equal(1, harness.Simulator.Calls(SimulatorEndpoints.Comments) - commentCallsAfterFirst);
         Assert.Equal(FacebookConnector.FormatCursor(now), second.NextCursor);
+    }
+
+    [Fact]
+    public async Task By_default_every_recent_post_is_scanned_even_if_its_updated_time_did_not_move()
+    {
+        await using var harness = await GraphHarness.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        var first = harness.Simulator.AddPost(harness.Page.Id, "One", now - TimeSpan.FromHours(3));
+        var second = harness.Simulator.AddPost(harness.Page.Id, "Two", now - TimeSpan.FromHours(3));
+        var comment = harness.Simulator.AddComment(second, "new", createdTime: now);
+
+        var batch = await harness.Connector.ListNewCommentsAsync(harness.Access, FacebookConnector.FormatCursor(now - TimeSpan.FromMinutes(30)), CancellationToken.None);
+
+        Assert.Equal(comment, Assert.Single(batch.Comments).ExternalId);
+        Assert.Equal(2, harness.Simulator.Calls(SimulatorEndpoints.Comments));
+        Assert.NotEqual(first, second);
     }
 
     [Fact]

@@ -6,9 +6,9 @@ using Moderator.Core.Platforms;
 namespace Moderator.Worker.Platforms.Facebook;
 
 /// <summary>
-/// The Facebook Pages adapter of <see cref="IPlatformConnector"/>. A poll reads the page's recent posts, skips those not
-/// updated since the cursor (a new comment bumps a post's <c>updated_time</c>), and reads each remaining post's comments
-/// created since the cursor minus an overlap. The cursor is the newest comment time seen, in unix seconds.
+/// The Facebook Pages adapter of <see cref="IPlatformConnector"/>. A poll reads the page's recent posts (optionally
+/// skipping those whose <c>updated_time</c> did not move since the cursor) and reads each post's comments created since
+/// the cursor minus an overlap. The cursor is the newest comment time seen, in unix seconds.
 /// </summary>
 public sealed class FacebookConnector(
     FacebookGraphClient graph,
@@ -33,7 +33,7 @@ public sealed class FacebookConnector(
         var newest = previous;
         foreach (var post in posts)
         {
-            if (post.UpdatedTime is { } updated && updated < since)
+            if (_options.SkipPostsNotUpdatedSince && post.UpdatedTime is { } updated && updated < since)
             {
                 continue;
             }

@@ -17,6 +17,13 @@ public sealed class FacebookOptions
     /// <summary>At most this many of the newest posts are scanned per poll.</summary>
     public int MaxPostsPerPoll { get; set; } = 50;
 
+    /// <summary>
+    /// Skip posts whose <c>updated_time</c> is older than the poll's <c>since</c>, on the reading that a new comment bumps a
+    /// post's <c>updated_time</c>. Saves one call per quiet post, but a post whose <c>updated_time</c> did not move would
+    /// have its new comments missed; that behaviour of Graph is not verified here, so it is off unless switched on.
+    /// </summary>
+    public bool SkipPostsNotUpdatedSince { get; set; }
+
     /// <summary>On a page's first poll (no cursor yet) comments created within this window are read.</summary>
     public TimeSpan FirstPollLookback { get; set; } = TimeSpan.FromDays(1);
 
