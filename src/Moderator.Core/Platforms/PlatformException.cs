@@ -28,21 +28,6 @@ public enum PlatformErrorKind
 /// </summary>
 public sealed class PlatformException : Exception
 {
-    public PlatformException()
-        : this(Platform.Facebook, PlatformErrorKind.Transient, "Platform call failed.")
-    {
-    }
-
-    public PlatformException(string message)
-        : this(Platform.Facebook, PlatformErrorKind.Transient, message)
-    {
-    }
-
-    public PlatformException(string message, Exception innerException)
-        : this(Platform.Facebook, PlatformErrorKind.Transient, message, innerException: innerException)
-    {
-    }
-
     public PlatformException(
         Platform platform,
         PlatformErrorKind kind,

@@ -26,7 +26,7 @@ public sealed class FacebookWebhookAndEditTests
 
         var comment = harness.Simulator.AddComment(post, "first");
         harness.Simulator.EditComment(comment, "first, edited");
-        await Eventually.WaitUntilAsync(() => receiver.Changes.Count == 2, because: "two deliveries");
+        await Eventually.WaitUntilAsync(() => receiver.Changes.Count == 2 && harness.Simulator.WebhooksDelivered == 2, because: "two deliveries");
 
         Assert.Equal(
             [

@@ -80,6 +80,38 @@ public sealed class ScriptedGraphTests
         Assert.Equal("is_hidden=true", server.Requests.Single().Body);
     }
 
+    [Fact]
+    public async Task App_and_page_usage_headers_count_towards_the_slow_down_like_business_use_case_usage()
+    {
+        await using var server = await ScriptedServer.StartAsync(
+            _ => """{"data":[]}""",
+            new()
+            {
+                ["X-App-Usage"] = """{"call_count":12,"total_cputime":96,"total_time":40}""",
+                ["X-Page-Usage"] = """{"call_count":30,"total_cputime":5,"total_time":5}""",
+                ["X-Business-Use-Case-Usage"] = """{"1":[{"type":"pages","call_count":20,"total_cputime":10,"total_time":41,"estimated_time_to_regain_access":0}]}""",
+            });
+
+        await server.Client.ListCommentsAsync(new PageAccess("1", "EAAtoken"), "1_2", DateTimeOffset.UnixEpoch, CancellationToken.None);
+
+        var usage = server.Gate.ObservedUsage("1");
+        Assert.Equal(new GraphUsage(30, 96, 41, TimeSpan.Zero), usage);
+        Assert.Equal(96, usage!.HighestPercent);
+        // Default options: slow down from 75% up to 20 s just below 100%: (96 - 75) / 25 of 20 s.
+        Assert.Equal(TimeSpan.FromSeconds(16.8), server.Gate.RecommendedDelay("1"));
+    }
+
+    [Fact]
+    public async Task Unreadable_usage_headers_are_ignored()
+    {
+        await using var server = await ScriptedServer.StartAsync(_ => """{"data":[]}""", new() { ["X-App-Usage"] = "not json", ["X-Business-Use-Case-Usage"] = "[]" });
+
+        await server.Client.ListCommentsAsync(new PageAccess("1", "EAAtoken"), "1_2", DateTimeOffset.UnixEpoch, CancellationToken.None);
+
+        Assert.Null(server.Gate.ObservedUsage("1"));
+        Assert.Equal(TimeSpan.Zero, server.Gate.RecommendedDelay("1"));
+    }
+
     private sealed record SeenRequest(string Method, string Url, string? Authorization, string Body);
 
     private sealed class ScriptedServer : IAsyncDisposable
@@ -92,7 +124,9 @@ public sealed class ScriptedGraphTests
 
         public FacebookGraphClient Client => _services!.GetRequiredService<FacebookGraphClient>();
 
-        public static async Task<ScriptedServer> StartAsync(Func<HttpRequest, string> respond)
+        public FacebookRateGate Gate => _services!.GetRequiredService<FacebookRateGate>();
+
+        public static async Task<ScriptedServer> StartAsync(Func<HttpRequest, string> respond, Dictionary<string, string>? headers = null)
         {
             var server = new ScriptedServer();
             var builder = WebApplication.CreateSlimBuilder();
@@ -109,6 +143,11 @@ public sealed class ScriptedGraphTests
                     context.Request.Headers.Authorization.ToString(),
                     body));
                 context.Response.ContentType = "application/json";
+                foreach (var (name, value) in headers ?? [])
+                {
+                    context.Response.Headers[name] = value;
+                }
+
                 await context.Response.WriteAsync(respond(context.Request));
             });
             await app.StartAsync();
