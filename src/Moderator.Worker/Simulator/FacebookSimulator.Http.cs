@@ -100,6 +100,7 @@ public sealed partial class FacebookSimulator
 
         Count(endpoint);
         var page = PageOfToken(TokenOf(request, form));
+        var answerLate = false;
         if (_faults.TryPeek(out var fault) && fault.Skip > 0)
         {
             fault.Skip--;
@@ -111,7 +112,12 @@ public sealed partial class FacebookSimulator
                 _faults.Dequeue();
             }
 
-            return FaultReply(fault, page);
+            if (fault.Fault != SimulatedFault.TimeoutAfterApplying)
+            {
+                return FaultReply(fault, page);
+            }
+
+            answerLate = true;
         }
 
         if (page is null)
@@ -140,7 +146,11 @@ public sealed partial class FacebookSimulator
             SimulatorEndpoints.Unhide => SetHidden(page, objectId, hidden: false),
             _ => Delete(page, objectId),
         };
-        return reply with { Headers = [.. reply.Headers, .. UsageHeader(page.Id, usage, regainMinutes: 0)] };
+        return reply with
+        {
+            Headers = [.. reply.Headers, .. UsageHeader(page.Id, usage, regainMinutes: 0)],
+            Delay = answerLate ? _options.TimeoutDelay : TimeSpan.Zero,
+        };
     }
 
     private Reply FaultReply(FaultRecord fault, PageRecord? page) => fault.Fault switch

@@ -47,6 +47,12 @@ public enum SimulatedFault
 
     /// <summary>HTTP 200 with truncated JSON.</summary>
     MalformedJson = 6,
+
+    /// <summary>
+    /// The request takes effect (a hide is applied) but the answer comes too late for the client: the ambiguous case
+    /// where a retry must be harmless.
+    /// </summary>
+    TimeoutAfterApplying = 7,
 }
 
 /// <summary>Names of the simulator's per-endpoint call counters.</summary>

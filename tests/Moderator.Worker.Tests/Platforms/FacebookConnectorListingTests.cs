@@ -94,6 +94,20 @@ public sealed class FacebookConnectorListingTests
     }
 
     [Fact]
+    public async Task A_comment_stamped_in_the_future_does_not_move_the_cursor_past_now()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await using var harness = await GraphHarness.StartAsync(clock: clock);
+        var post = harness.Simulator.AddPost(harness.Page.Id, "Sports day");
+        harness.Simulator.AddComment(post, "from a fast clock", createdTime: clock.GetUtcNow() + TimeSpan.FromMinutes(10));
+
+        var batch = await harness.Connector.ListNewCommentsAsync(harness.Access, null, CancellationToken.None);
+
+        Assert.Single(batch.Comments);
+        Assert.Equal(FacebookConnector.FormatCursor(clock.GetUtcNow()), batch.NextCursor);
+    }
+
+    [Fact]
     public async Task A_poll_that_finds_nothing_keeps_the_cursor()
     {
         await using var harness = await GraphHarness.StartAsync();

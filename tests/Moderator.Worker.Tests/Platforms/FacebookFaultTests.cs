@@ -124,6 +124,24 @@ public sealed class FacebookFaultTests
     }
 
     [Fact]
+    public async Task A_hide_that_took_effect_but_answered_too_late_is_transient_and_retrying_it_is_harmless()
+    {
+        await using var harness = await GraphHarness.StartAsync(new() { ["Facebook:RequestTimeout"] = "00:00:00.300" });
+        var post = harness.Simulator.AddPost(harness.Page.Id, "Sports day");
+        var comment = harness.Simulator.AddComment(post, "text");
+        harness.Simulator.FailNext(1, SimulatedFault.TimeoutAfterApplying);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => harness.Connector.HideAsync(harness.Access, comment, CancellationToken.None));
+        var afterTimeout = harness.Simulator.Comment(comment);
+        await harness.Connector.HideAsync(harness.Access, comment, CancellationToken.None);
+
+        Assert.Equal(PlatformErrorKind.Transient, error.Kind);
+        Assert.True(afterTimeout.IsHidden);
+        Assert.True(harness.Simulator.Comment(comment).IsHidden);
+        Assert.Equal(2, harness.Simulator.Comment(comment).HideCalls);
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_is_not_turned_into_a_platform_error()
     {
         await using var harness = await GraphHarness.StartAsync();

@@ -54,7 +54,9 @@ public sealed class FacebookConnector(
         }
 
         FacebookLog.Polled(logger, page.PageExternalId, posts.Count, comments.Count, since);
-        return new CommentBatch(comments, newest is { } time ? FormatCursor(time) : cursor);
+
+        // A comment stamped ahead of this host's clock must not push the cursor past "now" (skew would skip comments).
+        return new CommentBatch(comments, newest is { } time ? FormatCursor(time > now ? now : time) : cursor);
     }
 
     public async Task<IncomingComment> GetCommentAsync(PageAccess page, string postExternalId, string commentExternalId, CancellationToken cancellationToken)
