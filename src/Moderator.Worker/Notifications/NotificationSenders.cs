@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Mail;
 using Microsoft.Extensions.Options;
+using Moderator.Core;
 using Moderator.Core.Workflow;
 
 namespace Moderator.Worker.Notifications;

@@ -1,3 +1,4 @@
+using Moderator.Core;
 using Moderator.Core.Platforms;
 using Moderator.Worker.Platforms.Facebook;
 using Moderator.Worker.Simulator;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 using Moderator.Worker.Simulator;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 using Moderator.Worker.Platforms.Facebook;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 
 namespace Moderator.Worker.Tests.Platforms;

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 using Moderator.Worker.Platforms.Facebook;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 
 namespace Moderator.Worker.Platforms.Facebook;

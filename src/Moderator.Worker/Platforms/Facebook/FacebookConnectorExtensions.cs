@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 
 namespace Moderator.Worker.Platforms.Facebook;

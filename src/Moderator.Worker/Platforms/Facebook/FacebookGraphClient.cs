@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 
 namespace Moderator.Worker.Platforms.Facebook;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 
 namespace Moderator.Worker.Platforms.Facebook;

@@ -1,4 +1,5 @@
 using System.Net;
+using Moderator.Core;
 using Moderator.Core.Platforms;
 
 namespace Moderator.Worker.Platforms.Facebook;
