@@ -1,20 +1,38 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Moderator.Core.Hosting;
 using Moderator.Core.Storage;
 using Npgsql;
+using Serilog;
 
 namespace Moderator.Admin;
+
+public static class AdminApp
+{
+    /// <summary>
+    /// A builder whose application is Moderator.Admin even when another process hosts it (the `moderator demo`
+    /// command), so Razor Pages and other parts are found in this assembly.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        ApplicationName = typeof(AdminApp).Assembly.GetName().Name,
+    });
+}
 
 public static class AdminExtensions
 {
     /// <summary>
     /// Connects to the database (the configured one, or a private embedded cluster) and registers every Admin
-    /// feature. The returned handle stops the embedded cluster when disposed.
+    /// feature. The returned handle stops the embedded cluster when disposed. With <paramref name="sharedDatabase"/>
+    /// (the demo) the caller owns the database and has migrated it.
     /// </summary>
     public static async Task<DatabaseConnection> AddAdminAsync(this WebApplicationBuilder builder, DatabaseConnection? sharedDatabase = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        using var bootstrapLogging = LoggerFactory.Create(b => b.AddConsole());
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(ModeratorLogging.CreateLogger(builder.Configuration, "admin"), dispose: true);
+        using var bootstrapLogging = LoggerFactory.Create(b => b.AddSerilog(ModeratorLogging.CreateLogger(builder.Configuration, "admin")));
         var database = sharedDatabase ?? await DatabaseConnection.OpenAsync(builder.Configuration, bootstrapLogging);
         builder.Services.AddModeratorStorage(database.ConnectionString, migrateOnStart: sharedDatabase is null);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

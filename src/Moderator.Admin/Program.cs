@@ -1,6 +1,6 @@
 using Moderator.Admin;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = AdminApp.CreateBuilder(args);
 await using var database = await builder.AddAdminAsync();
 var app = builder.Build();
 app.MapAdmin();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Moderator.Worker.Commands;
 
 namespace Moderator.Worker;
 
@@ -8,6 +9,7 @@ public static class Cli
     public static RootCommand Build()
     {
         var root = new RootCommand("School social-media moderator: polls approved pages, scores comments against the house rules, hides the serious ones and queues the rest for two named moderators.");
+        HostCommands.AddTo(root);
         return root;
     }
 }

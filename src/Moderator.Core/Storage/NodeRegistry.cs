@@ -31,6 +31,29 @@ public sealed class NodeRegistry(NpgsqlDataSource dataSource, TimeProvider clock
             cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Copies the last check-in of every node in Quartz's cluster (qrtz_scheduler_state, ticks in UTC) into
+    /// worker_nodes, adding nodes not seen before.
+    /// </summary>
+    public async Task SyncFromClusterAsync(string schedulerName, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var states = await connection.QueryAsync<(string Instance, long Ticks)>(new CommandDefinition(
+            "SELECT instance_name, last_checkin_time FROM qrtz_scheduler_state WHERE sched_name = @schedulerName",
+            new { schedulerName }, cancellationToken: cancellationToken));
+        foreach (var (instance, ticks) in states)
+        {
+            var seen = new DateTimeOffset(ticks, TimeSpan.Zero);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO worker_nodes (node_id, host_name, process_id, role, version, started_at, last_seen_at)
+                VALUES (@instance, '', 0, 'worker', '', @seen, @seen)
+                ON CONFLICT (node_id) DO UPDATE SET last_seen_at = greatest(worker_nodes.last_seen_at, excluded.last_seen_at)
+                """,
+                new { instance, seen }, cancellationToken: cancellationToken));
+        }
+    }
+
     public async Task<IReadOnlyList<NodeInfo>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Moderator.Worker.Hosting;
+using Quartz;
+
+namespace Moderator.Worker.Jobs;
+
+/// <summary>
+/// Every recurring schedule of the worker, in one place. Each is created only when missing, or replaced when its
+/// interval changed, so nodes starting together do not fire a job twice.
+/// </summary>
+internal sealed partial class Schedules(ISchedulerFactory schedulers, IOptions<WorkerOptions> options, ILogger<Schedules> logger) : IHostedService
+{
+    public static void AddJobs(IQuartzBuilder quartz)
+    {
+        quartz.AddJob<HeartbeatJob>(j => j.WithIdentity(HeartbeatJob.Key).StoreDurably().WithDescription("Records live worker nodes"));
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await EnsureRecurringAsync(scheduler, HeartbeatJob.Key, options.Value.HeartbeatInterval, cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task EnsureRecurringAsync(IScheduler scheduler, JobKey job, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var triggerKey = new TriggerKey(job.Name + "-every", job.Group);
+        if (await scheduler.GetTrigger(triggerKey, cancellationToken) is ISimpleTrigger existing && existing.RepeatInterval == interval)
+        {
+            return;
+        }
+
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(triggerKey)
+            .ForJob(job)
+            .StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
+        try
+        {
+            if (await scheduler.Exists(triggerKey, cancellationToken))
+            {
+                await scheduler.RescheduleJob(triggerKey, trigger, cancellationToken);
+            }
+            else
+            {
+                await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
+            }
+
+            LogScheduled(logger, job.Name, interval);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Another node created it at the same moment.
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Scheduled {Job} every {Interval}")]
+    private static partial void LogScheduled(ILogger logger, string job, TimeSpan interval);
+}
