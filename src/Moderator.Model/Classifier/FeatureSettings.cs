@@ -9,6 +9,9 @@ public sealed record FeatureSettings(int HashBits, int WordNgramMax, int CharNgr
 {
     public static FeatureSettings Default { get; } = new(HashBits: 18, WordNgramMax: 2, CharNgramMin: 2, CharNgramMax: 5);
 
+    /// <summary>The standard baseline: word unigrams and bigrams only (no character n-grams).</summary>
+    public static FeatureSettings WordsOnly { get; } = new(HashBits: 18, WordNgramMax: 2, CharNgramMin: 0, CharNgramMax: 0);
+
     public int Buckets => 1 << HashBits;
 
     /// <summary>Detector signals appended after the hashed buckets: one per category, link, school context, complaint wording.</summary>
@@ -18,7 +21,7 @@ public sealed record FeatureSettings(int HashBits, int WordNgramMax, int CharNgr
 
     public void Validate()
     {
-        if (HashBits is < 10 or > 22 || WordNgramMax is < 1 or > 3 || CharNgramMin < 1 || CharNgramMax < CharNgramMin || CharNgramMax > 6)
+        if (HashBits is < 10 or > 22 || WordNgramMax is < 1 or > 3 || CharNgramMax > 6 || (CharNgramMax != 0 && (CharNgramMin < 1 || CharNgramMax < CharNgramMin)))
         {
             throw new InvalidDataException($"Unsupported feature settings {this}.");
         }

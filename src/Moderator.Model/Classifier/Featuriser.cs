@@ -150,7 +150,7 @@ public sealed class Featuriser
             }
 
             previous = wordHash;
-            if ((token.Shape & TokenShape.Numeric) == 0)
+            if ((token.Shape & TokenShape.Numeric) == 0 && _settings.CharNgramMax > 0)
             {
                 AddCharGrams(scratch, key);
             }
