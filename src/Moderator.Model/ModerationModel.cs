@@ -129,6 +129,20 @@ public sealed class ModerationModel : ICommentScorer
         }
 
         var verdict = policy.Decide(scores, detection.HasLink, isComplaint);
+
+        // A complaint tag never hides on the classifier's word alone: only a detector's own evidence (a phone number,
+        // a slur, a threat phrase) can still hide it; otherwise it is at most reviewed.
+        if (isComplaint && verdict >= Verdict.Hide)
+        {
+            var detectorScores = new Dictionary<Category, double>(Categories.All.Count);
+            foreach (var category in Categories.All)
+            {
+                detectorScores[category] = detection.MaxScore(category);
+            }
+
+            var detectorVerdict = policy.Decide(detectorScores, detection.HasLink, isComplaint);
+            verdict = detectorVerdict >= Verdict.Hide ? detectorVerdict : Verdict.Review;
+        }
         return new ModelAssessment(verdict, scores, reasons, tags, ModelVersion, FailedClosed: false);
     }
 

@@ -3,7 +3,7 @@ namespace Moderator.Model.Classifier;
 /// <summary>How a classifier was trained (stored in the model file so a model can be reproduced).</summary>
 public sealed record TrainingSettings(int Seed, int Epochs, double L2, double LearningRate, int CalibrationFolds, double SchoolWeight)
 {
-    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 3.0);
+    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 10.0);
 }
 
 /// <summary>The model file header: format version, model version, feature and training settings, SHA-256 of the training data.</summary>

@@ -21,6 +21,23 @@ public sealed class DetectionResult
     /// <summary>Number of complaint-wording matches.</summary>
     public int ComplaintSignals { get; set; }
 
+    /// <summary>Folded ranges of innocent phrases ("blue tits", "Roald Dahl"): findings inside them are dropped.</summary>
+    public List<(int Start, int End)> InnocentRanges { get; } = [];
+
+    /// <summary>True when the folded range [start, end) overlaps an innocent phrase.</summary>
+    public bool IsInnocent(int start, int end)
+    {
+        foreach (var (s, e) in InnocentRanges)
+        {
+            if (start < e && s < end)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public void Add(DetectorHit hit)
     {
         ArgumentNullException.ThrowIfNull(hit);

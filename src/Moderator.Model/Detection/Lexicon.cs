@@ -23,6 +23,7 @@ public sealed class Lexicon
     private readonly Dictionary<string, List<LexiconEntry>> _byFirstWord = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<LexiconEntry>> _byFirstPrefix = new(StringComparer.Ordinal);
     private readonly List<LexiconEntry> _entries = [];
+    private readonly List<(LexiconWord Word, List<LexiconEntry> Entries)> _firstWords = [];
     private readonly Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _firstWordLookup;
     private readonly Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _firstPrefixLookup;
 
@@ -44,6 +45,12 @@ public sealed class Lexicon
                     AddTo(_byFirstWord, first.Squeezed, entry);
                 }
             }
+        }
+
+        // Distinct first words, so a masked word ("f**k") is compared with each word once, not with every phrase.
+        foreach (var group in _entries.GroupBy(e => (e.Words[0].Key, e.Words[0].Prefix)))
+        {
+            _firstWords.Add((group.First().Words[0], group.ToList()));
         }
 
         _firstWordLookup = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -125,9 +132,17 @@ public sealed class Lexicon
         var token = tokens[index];
         if ((token.Shape & TokenShape.Masked) != 0)
         {
-            foreach (var entry in _entries)
+            foreach (var (word, entries) in _firstWords)
             {
-                TryPhrase(text, tokens, index, entry, hits, masked: true);
+                if (!WordMatches(text, token, word))
+                {
+                    continue;
+                }
+
+                foreach (var entry in entries)
+                {
+                    TryPhrase(text, tokens, index, entry, hits, masked: true);
+                }
             }
 
             return;
@@ -225,7 +240,9 @@ public sealed class Lexicon
 
         if (word.Prefix)
         {
-            return key.StartsWith(word.Key) || text.Squeezed(token).StartsWith(word.Squeezed) ||
+            // Squeezed prefixes only for elongated words: "nigerian" must not meet the stem of a slur.
+            var squeezedToken = text.Squeezed(token);
+            return key.StartsWith(word.Key) || (!squeezedToken.SequenceEqual(key) && squeezedToken.StartsWith(word.Squeezed)) ||
                    (token.AltLength > 0 && text.Alternative(token).StartsWith(word.Key));
         }
 

@@ -8,13 +8,18 @@ public static class LexiconDetector
     public const string Name = "lexicon";
     public const string ComplaintTarget = "complaint";
     public const string StaffAllegationTarget = "staff_allegation";
+    public const string InnocentTarget = "innocent";
 
-    /// <summary>Score for a severity: 1 mild (review), 2 strong, 3 severe.</summary>
+    /// <summary>
+    /// Score for a severity: 3 severe (hides), 2 strong (reviews everywhere, hides where the threshold is low),
+    /// 1 mild (a signal for the classifier; alone it reaches review only where the review threshold is below 0.45:
+    /// safeguarding and hate).
+    /// </summary>
     public static double SeverityScore(int severity) => severity switch
     {
         >= 3 => 0.95,
         2 => 0.8,
-        _ => 0.55,
+        _ => 0.45,
     };
 
     public static void Detect(NormalisedText text, Lexicon lexicon, DetectionResult result)
@@ -26,6 +31,19 @@ public static class LexiconDetector
         lexicon.Match(text, hits);
         foreach (var hit in hits)
         {
+            if (hit.Entry.Target == InnocentTarget)
+            {
+                result.InnocentRanges.Add((hit.FoldedStart, hit.FoldedStart + hit.FoldedLength));
+            }
+        }
+
+        foreach (var hit in hits)
+        {
+            if (hit.Entry.Target == InnocentTarget || result.IsInnocent(hit.FoldedStart, hit.FoldedStart + hit.FoldedLength))
+            {
+                continue;
+            }
+
             var entry = hit.Entry;
             var span = text.ToOriginal(hit.FoldedStart, hit.FoldedLength);
             var disguised = hit.Masked ? " (masked)" : string.Empty;

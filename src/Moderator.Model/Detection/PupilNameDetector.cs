@@ -76,24 +76,19 @@ public static class PupilNameDetector
             var secondKey = text.Key(second);
             if (!IsNameShaped(first) || !IsNameShaped(second) || (first.Shape & TokenShape.Numeric) != 0 ||
                 lexicons.NotNamesLookup.Contains(firstKey) || lexicons.NotNamesLookup.Contains(secondKey) ||
-                (i > 0 && TitleLookup.Contains(text.Key(tokens[i - 1]))) || secondKey.Length < 2 || firstKey.Length < 2)
+                (i > 0 && TitleLookup.Contains(text.Key(tokens[i - 1]))) || secondKey.Length < 2 || firstKey.Length < 2 ||
+                IsRomanNumeral(secondKey) || result.IsInnocent(first.Start, tokens[last].End))
             {
                 continue;
             }
 
             var knownFirstName = lexicons.FirstNamesLookup.Contains(firstKey);
-            var surnameIsFirstName = lexicons.FirstNamesLookup.Contains(secondKey) && !LooksLikeSurname(text.Original, text.OriginalIndex(second.Start));
-            if (surnameIsFirstName)
-            {
-                // "Jayden Amelia" is two first names in a list of thanks, not a full name.
-                continue;
-            }
-
             double score;
             string explanation;
             if (result.HasSchoolContext)
             {
-                score = knownFirstName ? 0.9 : 0.72;
+                // An unknown first word may be a place or an event ("Alton Towers", "Burns Night"): below review alone.
+                score = knownFirstName || LooksLikeSurname(text.Original, text.OriginalIndex(second.Start)) ? 0.9 : 0.45;
                 explanation = "gives a full name in a school context (year, form, class, photo or age)";
             }
             else
@@ -124,11 +119,24 @@ public static class PupilNameDetector
         return parts.Count > 2 && roster.Contains(HashedPupilRoster.NormaliseName(parts[0] + " " + string.Join('-', parts.Skip(1))));
     }
 
+    private static bool IsRomanNumeral(ReadOnlySpan<char> key) => key.Length <= 5 && !key.ContainsAnyExcept("ivxlc");
+
     private static bool IsNameShaped(Token token) =>
         (token.Shape & (TokenShape.Capitalised | TokenShape.AllCaps)) != 0 && (token.Shape & (TokenShape.Numeric | TokenShape.Leet | TokenShape.Masked)) == 0;
 
-    private static bool LooksLikeSurname(string original, int index) =>
-        index + 2 < original.Length && (original.AsSpan(index).StartsWith("Mc", StringComparison.Ordinal) || original.AsSpan(index).StartsWith("O'", StringComparison.Ordinal));
+    private static bool LooksLikeSurname(string original, int index)
+    {
+        var rest = original.AsSpan(index);
+        if (rest.Length < 4)
+        {
+            return false;
+        }
+
+        // McDonald, MacLeod, O'Brien, O’Neill: a prefix followed by a capital.
+        return (rest.StartsWith("Mc", StringComparison.Ordinal) && char.IsUpper(rest[2])) ||
+               (rest.StartsWith("Mac", StringComparison.Ordinal) && char.IsUpper(rest[3])) ||
+               ((rest.StartsWith("O'", StringComparison.Ordinal) || rest.StartsWith("O\u2019", StringComparison.Ordinal)) && char.IsUpper(rest[2]));
+    }
 
     private static bool IsGap(string folded, int from, int to, bool allowHyphen)
     {

@@ -9,7 +9,14 @@ internal static class CharFolding
     /// <summary>Marks a character that carries no text (zero-width, bidi control, combining mark): dropped.</summary>
     public const char Drop = '\uFFFF';
 
+    private const int EmojiFirst = 0x1F300;
+    private const int EmojiLast = 0x1FAFF;
+    private const char EmojiBase = '\uE000';
+
     private static readonly char[] Table = Build();
+
+    /// <summary>True for the private-use characters that stand for pictographs.</summary>
+    public static bool IsEmoji(char c) => c is >= EmojiBase and <= (char)(EmojiBase + (EmojiLast - EmojiFirst));
 
     public static char Fold(char c) => Table[c];
 
@@ -49,6 +56,12 @@ internal static class CharFolding
         if (codePoint is >= 0x1F1E6 and <= 0x1F1FF)
         {
             return (char)('a' + (codePoint - 0x1F1E6));
+        }
+
+        // Pictographs become one private-use character each, read as a word of their own ("🖕", "🍆", "😏").
+        if (codePoint is >= EmojiFirst and <= EmojiLast)
+        {
+            return (char)(EmojiBase + (codePoint - EmojiFirst));
         }
 
         // Tag characters and variation selectors supplement carry nothing visible.

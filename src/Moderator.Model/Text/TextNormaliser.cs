@@ -67,6 +67,13 @@ public static class TextNormaliser
         var i = 0;
         while (i < folded.Length)
         {
+            if (CharFolding.IsEmoji(folded[i]))
+            {
+                AddToken(original, folded, map, i, i + 1, tokens, ref keys, ref keyLength);
+                i++;
+                continue;
+            }
+
             if (!IsRunChar(folded[i]))
             {
                 i++;
@@ -142,7 +149,7 @@ public static class TextNormaliser
             {
                 digits++;
             }
-            else if (char.IsLetter(c))
+            else if (char.IsLetter(c) || CharFolding.IsEmoji(c))
             {
                 letters++;
                 nonAscii |= c > 0x7F;
@@ -377,7 +384,7 @@ public static class TextNormaliser
         while (i < tokens.Length)
         {
             var j = i;
-            while (j < tokens.Length && tokens[j].KeyLength == 1 && tokens[j].Length <= 2 &&
+            while (j < tokens.Length && tokens[j].KeyLength == 1 && tokens[j].Length <= 2 && !CharFolding.IsEmoji(keys[tokens[j].KeyStart]) &&
                    (j == i || IsSplitGap(folded, tokens[j - 1].End, tokens[j].Start)))
             {
                 j++;

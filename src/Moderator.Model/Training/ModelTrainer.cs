@@ -80,15 +80,24 @@ public static class ModelTrainer
             log?.Invoke($"calibration fold {k + 1}/{folds} done");
         }
 
+        // Calibrate on the school comments only when there are any: the product scores school-page comments, and
+        // the base rates of public tweets would shrink every probability.
+        var calibrationRows = Enumerable.Range(0, examples.Count).Where(i => examples[i].IsSchool).ToArray();
+        if (calibrationRows.Length == 0)
+        {
+            calibrationRows = Enumerable.Range(0, examples.Count).ToArray();
+        }
+
         var calibration = new PlattScaling[LinearClassifier.HeadCount];
-        var z = new double[examples.Count];
-        var y = new bool[examples.Count];
+        var z = new double[calibrationRows.Length];
+        var y = new bool[calibrationRows.Length];
         for (var h = 0; h < LinearClassifier.HeadCount; h++)
         {
-            for (var i = 0; i < examples.Count; i++)
+            for (var r = 0; r < calibrationRows.Length; r++)
             {
-                z[i] = outOfFold[i * LinearClassifier.HeadCount + h];
-                y[i] = (labels[i] & (1 << h)) != 0;
+                var i = calibrationRows[r];
+                z[r] = outOfFold[i * LinearClassifier.HeadCount + h];
+                y[r] = (labels[i] & (1 << h)) != 0;
             }
 
             calibration[h] = PlattScaling.Fit(z, y);

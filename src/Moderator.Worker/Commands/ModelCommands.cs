@@ -79,8 +79,9 @@ public static class ModelCommands
         var lexicons = new Option<string?>("--lexicons") { Description = "With --cross-validate: folder of the lexicons (default seeds/lexicons)." };
         var epochs = new Option<int>("--epochs") { Description = "With --cross-validate: passes over the data.", DefaultValueFactory = _ => TrainingSettings.Default.Epochs };
 
+        var detectorsOnly = DetectorsOnlyOption();
         var command = new Command("evaluate", "Score labelled comments and print per-category precision, recall, F1, ROC AUC, PR AUC, flagged-vs-clean metrics and action rates.");
-        foreach (var option in new Option[] { data, json, model, crossValidate, extra, lexicons, epochs })
+        foreach (var option in new Option[] { data, json, model, crossValidate, extra, lexicons, epochs, detectorsOnly })
         {
             command.Options.Add(option);
         }
@@ -100,7 +101,7 @@ public static class ModelCommands
                 return Task.FromResult(0);
             }
 
-            var scorer = ModelFiles.Load(result.GetValue(model));
+            var scorer = LoadScorer(result, model, detectorsOnly);
             var report = Evaluator.Evaluate(scorer, comments);
             Console.WriteLine(result.GetValue(json) ? Reports.Json(report, scorer.ModelVersion) : Reports.Text(report, scorer.ModelVersion));
             return Task.FromResult(0);
@@ -111,11 +112,13 @@ public static class ModelCommands
     private static Command ScoreCommand()
     {
         var model = ModelOption();
+        var detectorsOnly = DetectorsOnlyOption();
         var command = new Command("score", "Read one comment per line on standard input; write one JSON object per line (verdict, scores, categories, tags, reasons with spans), never the comment text.");
         command.Options.Add(model);
+        command.Options.Add(detectorsOnly);
         command.SetAction((result, ct) => Guard(async () =>
         {
-            var scorer = ModelFiles.Load(result.GetValue(model));
+            var scorer = LoadScorer(result, model, detectorsOnly);
             using var input = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
             await using var output = Console.OpenStandardOutput();
             await ScoreStream.RunAsync(scorer, input, output, flushEachLine: !Console.IsInputRedirected, ct);
@@ -144,6 +147,16 @@ public static class ModelCommands
         }, ct));
         return command;
     }
+
+    private static Option<bool> DetectorsOnlyOption() => new("--detectors-only")
+    {
+        Description = "Use the lexicons of seeds/lexicons and the detectors without the trained classifier (to see what the detectors alone decide).",
+    };
+
+    private static ModerationModel LoadScorer(ParseResult result, Option<string?> model, Option<bool> detectorsOnly) =>
+        result.GetValue(detectorsOnly)
+            ? ModerationModel.DetectorsOnly(TrainingData.LoadLexicons(Path.Combine(RepositoryPaths.Root(), "seeds", "lexicons")))
+            : ModelFiles.Load(result.GetValue(model));
 
     internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
