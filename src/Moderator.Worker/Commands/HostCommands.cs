@@ -145,6 +145,11 @@ public static class HostCommands
             await Console.Error.WriteLineAsync($"moderator: {e.Message}");
             return 3;
         }
+        catch (FileNotFoundException e)
+        {
+            await Console.Error.WriteLineAsync($"moderator: {e.Message}");
+            return 5;
+        }
         catch (Npgsql.NpgsqlException e)
         {
             await Console.Error.WriteLineAsync($"moderator: cannot use the database: {e.Message}");
