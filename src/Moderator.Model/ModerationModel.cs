@@ -114,7 +114,8 @@ public sealed class ModerationModel : ICommentScorer
         }
 
         var isComplaint = _classifier is not null
-            ? probabilities[LinearClassifier.ComplaintHead] >= 0.5 || detection.ComplaintSignals >= 2
+            ? probabilities[LinearClassifier.ComplaintHead] >= 0.5 || detection.ComplaintSignals >= 2 ||
+              (probabilities[LinearClassifier.ComplaintHead] >= 0.25 && detection.ComplaintSignals >= 1)
             : detection.ComplaintSignals >= 1;
         IReadOnlyList<string> tags = NoTags;
         if (isComplaint || detection.Tags.Count > 0)

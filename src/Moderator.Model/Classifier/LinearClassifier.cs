@@ -153,9 +153,15 @@ public readonly record struct PlattScaling(double A, double B)
         }
 
         var negatives = labels.Length - positives;
-        if (positives == 0 || negatives == 0)
+        if (positives == 0)
         {
-            return Identity;
+            // Never seen: (almost) never predicted, whatever the decision value.
+            return new PlattScaling(0, 20);
+        }
+
+        if (negatives == 0)
+        {
+            return new PlattScaling(0, -20);
         }
 
         var hiTarget = (positives + 1.0) / (positives + 2.0);

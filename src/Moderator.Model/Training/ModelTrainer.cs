@@ -49,6 +49,7 @@ public static class ModelTrainer
         var vectors = new SparseVector[examples.Count];
         var labels = new int[examples.Count];
         var weights = new float[examples.Count];
+        var headMasks = new int[examples.Count];
         for (var i = 0; i < examples.Count; i++)
         {
             var normalised = TextNormaliser.Normalise(examples[i].Text);
@@ -56,10 +57,14 @@ public static class ModelTrainer
             vectors[i] = featuriser.Features(normalised, detection);
             labels[i] = examples[i].Labels;
             weights[i] = examples[i].IsSchool ? (float)settings.SchoolWeight : 1f;
+
+            // The public datasets say nothing about grooming, self-harm, pupils' details, spam or complaints: for those
+            // heads a tweet is unlabelled, not a negative, so it contributes no gradient there.
+            headMasks[i] = examples[i].IsSchool ? AllHeads : PublicDataHeads;
         }
 
         log?.Invoke("features ready");
-        var positiveWeights = PositiveWeights(labels, weights);
+        var positiveWeights = PositiveWeights(labels, weights, headMasks);
 
         // Out-of-fold decision values for calibration.
         var folds = Math.Max(2, settings.CalibrationFolds);
@@ -68,7 +73,7 @@ public static class ModelTrainer
         for (var k = 0; k < folds; k++)
         {
             var train = Enumerable.Range(0, examples.Count).Where(i => fold[i] != k).ToArray();
-            var (w, b) = Fit(vectors, labels, weights, positiveWeights, train, options.Features.Dimensions, settings, settings.Seed + k + 1);
+            var (w, b) = Fit(vectors, labels, weights, headMasks, positiveWeights, train, options.Features.Dimensions, settings, settings.Seed + k + 1);
             for (var i = 0; i < examples.Count; i++)
             {
                 if (fold[i] == k)
@@ -104,7 +109,7 @@ public static class ModelTrainer
         }
 
         var all = Enumerable.Range(0, examples.Count).ToArray();
-        var (finalWeights, finalBias) = Fit(vectors, labels, weights, positiveWeights, all, options.Features.Dimensions, settings, settings.Seed);
+        var (finalWeights, finalBias) = Fit(vectors, labels, weights, headMasks, positiveWeights, all, options.Features.Dimensions, settings, settings.Seed);
         log?.Invoke("final model trained");
 
         // Round through float16 now so the in-memory classifier equals the one loaded from the file.
@@ -166,7 +171,10 @@ public static class ModelTrainer
     }
 
     /// <summary>Up-weights the rare positives of each head (square root of the imbalance, at most 10).</summary>
-    private static float[] PositiveWeights(int[] labels, float[] weights)
+    private const int AllHeads = (1 << LinearClassifier.HeadCount) - 1;
+    private const int PublicDataHeads = (1 << (int)Category.Hate) | (1 << (int)Category.Abuse) | (1 << (int)Category.Offensive);
+
+    private static float[] PositiveWeights(int[] labels, float[] weights, int[] headMasks)
     {
         var result = new float[LinearClassifier.HeadCount];
         for (var h = 0; h < LinearClassifier.HeadCount; h++)
@@ -174,6 +182,11 @@ public static class ModelTrainer
             double positive = 0, negative = 0;
             for (var i = 0; i < labels.Length; i++)
             {
+                if ((headMasks[i] & (1 << h)) == 0)
+                {
+                    continue;
+                }
+
                 if ((labels[i] & (1 << h)) != 0)
                 {
                     positive += weights[i];
@@ -238,7 +251,7 @@ public static class ModelTrainer
 
     /// <summary>AdaGrad on the weighted logistic loss with L2 on the touched weights; rows in a seeded order per epoch.</summary>
     private static (float[] Weights, float[] Bias) Fit(
-        SparseVector[] vectors, int[] labels, float[] sampleWeights, float[] positiveWeights, int[] rows, int dimensions, TrainingSettings settings, int seed)
+        SparseVector[] vectors, int[] labels, float[] sampleWeights, int[] headMasks, float[] positiveWeights, int[] rows, int dimensions, TrainingSettings settings, int seed)
     {
         const int heads = LinearClassifier.HeadCount;
         var w = new float[dimensions * heads];
@@ -260,6 +273,12 @@ public static class ModelTrainer
                 Decision(x, w, b, z);
                 for (var h = 0; h < heads; h++)
                 {
+                    if ((headMasks[i] & (1 << h)) == 0)
+                    {
+                        gradient[h] = 0;
+                        continue;
+                    }
+
                     var positive = (labels[i] & (1 << h)) != 0;
                     var p = 1 / (1 + Math.Exp(-z[h]));
                     gradient[h] = (float)((p - (positive ? 1 : 0)) * sampleWeights[i] * (positive ? positiveWeights[h] : 1));
