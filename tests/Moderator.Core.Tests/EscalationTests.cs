@@ -137,6 +137,19 @@ public sealed class EscalationTests(DatabaseFixture db) : IClassFixture<Database
     }
 
     [Fact]
+    public async Task School_without_an_active_lead_notifies_the_trust_lead_at_once()
+    {
+        var school = await _s.SeedSchoolAsync();
+        await _s.Staff.DeactivateAsync(school.SafeguardingLeadId, Actor.System);
+        await _s.Staff.DeactivateAsync(school.DeputyId, Actor.System);
+
+        var comment = await _s.RecordAsync(school.PageId, "e-" + Guid.NewGuid(), "dm me", Verdict.HideAndEscalate, Category.Safeguarding);
+
+        Assert.Equal(1, await NotificationsAsync(comment.EscalationId!.Value, school.TrustSafeguardingLeadId, 0));
+        Assert.Equal(0, await NotificationsAsync(comment.EscalationId!.Value, school.SafeguardingLeadId, 0));
+    }
+
+    [Fact]
     public async Task Police_outcome_needs_a_reference_number()
     {
         var (school, id) = await EscalateAsync();
