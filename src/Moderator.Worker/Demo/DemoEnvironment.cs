@@ -72,7 +72,7 @@ public sealed class DemoEnvironment : IAsyncDisposable
         }
 
         var school = _simulator.AddDemoSchool(PageExternalId, PageToken);
-        if (DemoFeed.Locate() is { } feedPath)
+        if ((DemoFeed.Locate() ?? DemoFeed.Locate(AppContext.BaseDirectory)) is { } feedPath)
         {
             _simulator.StartDemoReplay(school, DemoFeed.Load(feedPath), _stop.Token);
         }
