@@ -243,6 +243,13 @@ public sealed partial class Organisation(NpgsqlDataSource dataSource, TimeProvid
         }, cancellationToken);
     }
 
+    /// <summary>A connector refreshed the page's token: store the new encrypted credentials (no status change).</summary>
+    public async Task SaveRefreshedCredentialsAsync(Guid pageId, string credentialsCiphertext, CancellationToken cancellationToken = default)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+        await c.ExecuteAsync(Db.Cmd("UPDATE pages SET credentials_ciphertext = @credentialsCiphertext WHERE id = @pageId", new { pageId, credentialsCiphertext }, null, cancellationToken));
+    }
+
     /// <summary>Asks the worker to poll the page at its next schedule check (a webhook said something changed).</summary>
     public async Task RequestPollAsync(Guid pageId, CancellationToken cancellationToken = default)
     {

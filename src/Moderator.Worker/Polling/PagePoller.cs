@@ -50,7 +50,8 @@ public sealed partial class PagePoller(
         CommentBatch batch;
         try
         {
-            var access = new PageAccess(page.ExternalId, secrets.Unprotect(page.CredentialsCiphertext));
+            var access = new PageAccess(page.ExternalId, secrets.Unprotect(page.CredentialsCiphertext),
+                (secret, ct) => organisation.SaveRefreshedCredentialsAsync(pageId, secrets.Protect(secret), ct));
             batch = await connector.ListNewCommentsAsync(access, page.Cursor, cancellationToken);
         }
         catch (System.Security.Cryptography.CryptographicException)

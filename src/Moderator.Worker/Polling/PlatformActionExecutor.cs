@@ -11,7 +11,7 @@ namespace Moderator.Worker.Polling;
 /// <see cref="PlatformAuthorizationException"/> (the page needs reconnecting, no retry); a comment already gone counts
 /// as done for hide and delete, so a retried action is harmless.
 /// </summary>
-public sealed partial class PlatformActionExecutor(SecretProtector secrets, IEnumerable<IPlatformConnector> connectors, ILogger<PlatformActionExecutor> logger) : IPlatformActions
+public sealed partial class PlatformActionExecutor(SecretProtector secrets, Organisation organisation, IEnumerable<IPlatformConnector> connectors, ILogger<PlatformActionExecutor> logger) : IPlatformActions
 {
     private readonly Dictionary<Platform, IPlatformConnector> _connectors = connectors.ToDictionary(c => c.Platform);
 
@@ -31,7 +31,8 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, IEnu
         PageAccess access;
         try
         {
-            access = new PageAccess(request.PageExternalId, secrets.Unprotect(request.CredentialsCiphertext));
+            access = new PageAccess(request.PageExternalId, secrets.Unprotect(request.CredentialsCiphertext),
+                (secret, ct) => organisation.SaveRefreshedCredentialsAsync(request.PageId, secrets.Protect(secret), ct));
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
