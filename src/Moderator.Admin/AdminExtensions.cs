@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Moderator.Core.Hosting;
+using Moderator.Admin.Webhooks;
 using Moderator.Core.Storage;
+using Moderator.Core.Workflow;
 using Npgsql;
 using Serilog;
 
@@ -36,6 +38,8 @@ public static class AdminExtensions
         var database = sharedDatabase ?? await DatabaseConnection.OpenAsync(builder.Configuration, bootstrapLogging);
         builder.Services.AddModeratorStorage(database.ConnectionString, migrateOnStart: sharedDatabase is null);
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddModeratorWorkflow();
+        builder.Services.AddMetaWebhooks(builder.Configuration);
         return database;
     }
 
@@ -44,6 +48,7 @@ public static class AdminExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapMetaWebhooks();
         return app;
     }
 
