@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moderator.Core.Workflow;
+using Npgsql;
+
+namespace Moderator.Core.Tests;
+
+/// <summary>A clock the test moves by hand.</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+
+    public void Set(DateTimeOffset at) => _now = at;
+}
+
+/// <summary>The workflow services over one test database, sharing one manual clock.</summary>
+public sealed class Services
+{
+    /// <summary>Wednesday 19 November 2025, 10:00 in London (GMT): school hours.</summary>
+    public static readonly DateTimeOffset SchoolHours = new(2025, 11, 19, 10, 0, 0, TimeSpan.Zero);
+
+    public Services(NpgsqlDataSource dataSource, DateTimeOffset? start = null)
+    {
+        DataSource = dataSource;
+        Clock = new ManualClock(start ?? SchoolHours);
+        Audit = new AuditLog(dataSource);
+        Organisation = new Organisation(dataSource, Clock, NullLogger<Organisation>.Instance);
+        Staff = new StaffDirectory(dataSource, Clock, Options.Create(SignIn), NullLogger<StaffDirectory>.Instance);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public ManualClock Clock { get; }
+
+    public AuditLog Audit { get; }
+
+    public Organisation Organisation { get; }
+
+    public StaffDirectory Staff { get; }
+
+    public SignInOptions SignIn { get; } = new() { MaxFailedAttempts = 3, LockoutDuration = TimeSpan.FromMinutes(15) };
+
+    public Task<DemoSchoolIds> SeedSchoolAsync(string? tag = null) =>
+        DemoSchool.SeedAsync(Organisation, Staff, new DemoSchoolRequest("hash-not-a-real-password", tag ?? Guid.NewGuid().ToString("N")[..8]));
+
+    public async Task<Guid> AddModeratorAsync(DemoSchoolIds school, string name, bool assign = true)
+    {
+        var id = await Staff.CreateAsync(new NewStaffMember(school.TrustId, name, $"{name}.{Guid.NewGuid():N}", $"{Guid.NewGuid():N}@example.school", [StaffRole.Moderator], [school.SchoolId]), Actor.System);
+        if (assign)
+        {
+            await Organisation.AssignModeratorAsync(school.PageId, id, Actor.System);
+        }
+
+        return id;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
