@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moderator.Core.Workflow;
+using Moderator.Model;
 using Npgsql;
 
 namespace Moderator.Core.Tests;
@@ -30,7 +31,20 @@ public sealed class Services
         Audit = new AuditLog(dataSource);
         Organisation = new Organisation(dataSource, Clock, NullLogger<Organisation>.Instance);
         Staff = new StaffDirectory(dataSource, Clock, Options.Create(SignIn), NullLogger<StaffDirectory>.Instance);
+        Workflow = new ModerationWorkflow(dataSource, Clock, NullLogger<ModerationWorkflow>.Instance);
+        Reviews = new Reviews(dataSource, Clock, Options.Create(Review), NullLogger<Reviews>.Instance);
+        Escalations = new Escalations(dataSource, Clock, Options.Create(Retention), NullLogger<Escalations>.Instance);
     }
+
+    public ReviewOptions Review { get; } = new();
+
+    public RetentionOptions Retention { get; } = new();
+
+    public ModerationWorkflow Workflow { get; }
+
+    public Reviews Reviews { get; }
+
+    public Escalations Escalations { get; }
 
     public NpgsqlDataSource DataSource { get; }
 
@@ -57,6 +71,20 @@ public sealed class Services
 
         return id;
     }
+
+    /// <summary>Records a comment with a hand-made assessment (the model is not under test here).</summary>
+    public Task<RecordResult> RecordAsync(Guid pageId, string externalId, string text, Verdict verdict, Category category = Category.Abuse, params string[] tags) =>
+        Workflow.RecordAsync(pageId, new IncomingComment(externalId, text, Clock.GetUtcNow().AddMinutes(-1), "author-1", "A Parent", "post-1", null, $"https://example.test/c/{externalId}"), Assessment(verdict, category, tags));
+
+    public static ModelAssessment Assessment(Verdict verdict, Category category = Category.Abuse, params string[] tags) => new(
+        verdict,
+        new Dictionary<Category, double> { [category] = verdict == Verdict.Allow ? 0.05 : 0.9, [Category.Spam] = 0.01 },
+        verdict == Verdict.Allow ? [] : [new Reason(category, 0.9, "lexicon", category.CodeName(), "matched a listed term", [new TextSpan(0, 4)])],
+        tags,
+        "test-model-1",
+        false);
+
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) => Convert.ToInt64(await ScalarAsync<object>(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {

@@ -22,6 +22,9 @@ public static class WorkflowExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Organisation>();
         services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<ModerationWorkflow>();
+        services.AddSingleton<Reviews>();
+        services.AddSingleton<Escalations>();
         return services;
     }
 
