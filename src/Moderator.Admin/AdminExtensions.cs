@@ -65,7 +65,10 @@ public static class AdminExtensions
 
     private static void AddAdminWeb(this IServiceCollection services)
     {
+        DapperTimestamps.Register();
         services.AddSingleton<StaffPasswords>();
+        services.AddSingleton<Pages.Queue.QueueReader>();
+        services.AddSingleton<Pages.Queue.CaseReader>();
         services.AddScoped<StaffSignIn>();
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moderator.Admin.Security;
 using Moderator.Core.Workflow;
+using Moderator.Model;
 using Npgsql;
 
 namespace Moderator.Admin.Tests.Support;
@@ -29,6 +30,36 @@ public sealed class World
     public static Organisation Organisation(NpgsqlDataSource dataSource) => new(dataSource, TimeProvider.System, NullLogger<Organisation>.Instance);
 
     public static StaffDirectory Staff(NpgsqlDataSource dataSource) => new(dataSource, TimeProvider.System, Options.Create(new SignInOptions()), NullLogger<StaffDirectory>.Instance);
+
+    public static ModerationWorkflow Workflow(NpgsqlDataSource dataSource) => new(dataSource, TimeProvider.System, NullLogger<ModerationWorkflow>.Instance);
+
+    /// <summary>Records a polled comment with a made-up assessment, as the worker would; returns what it opened.</summary>
+    public Task<RecordResult> CommentAsync(
+        DemoSchoolIds school,
+        string text,
+        Verdict verdict,
+        Category category = Category.Abuse,
+        string? matched = null,
+        string author = "author-1",
+        string post = "post-1",
+        IReadOnlyList<string>? tags = null)
+    {
+        var start = matched is null ? -1 : text.IndexOf(matched, StringComparison.Ordinal);
+        var spans = start < 0 ? Array.Empty<TextSpan>() : [new TextSpan(start, matched!.Length)];
+        var score = verdict switch { Verdict.Allow => 0.1, Verdict.Review => 0.6, Verdict.Hide => 0.9, _ => 0.97 };
+        var assessment = new ModelAssessment(
+            verdict,
+            new Dictionary<Category, double> { [category] = score },
+            verdict == Verdict.Allow ? [] : [new Reason(category, score, "lexicon", "house-rules:" + category.CodeName(), $"Matched words listed under {category.CodeName()}.", spans)],
+            tags ?? [],
+            "test-model-1",
+            false);
+        var externalId = "c-" + Guid.NewGuid().ToString("N")[..12];
+        return Workflow(DataSource).RecordAsync(
+            school.PageId,
+            new IncomingComment(externalId, text, DateTimeOffset.UtcNow.AddMinutes(-5), author, "Parent " + author, post, null, $"https://www.facebook.com/{externalId}"),
+            assessment);
+    }
 
     public static async Task<World> SeedAsync(NpgsqlDataSource dataSource)
     {
