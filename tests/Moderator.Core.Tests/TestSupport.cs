@@ -38,6 +38,13 @@ public sealed class Services
 
     public ReviewOptions Review { get; } = new();
 
+    public OutboxOptions Outbox { get; } = new() { BatchSize = 10, MaxAttempts = 4, InitialBackoff = TimeSpan.FromSeconds(10), MaxBackoff = TimeSpan.FromMinutes(5), Lease = TimeSpan.FromMinutes(1) };
+
+    public RecordingPorts Ports { get; } = new();
+
+    /// <summary>Jitter fixed at 0: the delay is exactly half the exponential step.</summary>
+    public OutboxDispatcher Dispatcher() => new(DataSource, Clock, Ports, Ports, Options.Create(Outbox), new OutboxJitter(() => 0), NullLogger<OutboxDispatcher>.Instance);
+
     public RetentionOptions Retention { get; } = new();
 
     public ModerationWorkflow Workflow { get; }
@@ -95,5 +102,40 @@ public sealed class Services
         }
 
         return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
+
+/// <summary>A real (if simple) implementation of the worker's ports: it records every call and can be told to fail.</summary>
+public sealed class RecordingPorts : IPlatformActions, INotificationSender
+{
+    public System.Collections.Concurrent.ConcurrentQueue<PlatformActionRequest> Actions { get; } = new();
+
+    public System.Collections.Concurrent.ConcurrentQueue<NotificationRequest> Notifications { get; } = new();
+
+    /// <summary>Decides per call whether to throw (null: succeed).</summary>
+    public Func<PlatformActionRequest, Exception?> FailAction { get; set; } = _ => null;
+
+    public Func<NotificationRequest, Exception?> FailNotification { get; set; } = _ => null;
+
+    public async Task ExecuteAsync(PlatformActionRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        if (FailAction(request) is { } error)
+        {
+            throw error;
+        }
+
+        Actions.Enqueue(request);
+    }
+
+    public async Task SendAsync(NotificationRequest request, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        if (FailNotification(request) is { } error)
+        {
+            throw error;
+        }
+
+        Notifications.Enqueue(request);
     }
 }

@@ -10,7 +10,8 @@ public static class WorkflowExtensions
     /// <summary>
     /// Registers the review workflow services and their validated options (bound from configuration sections
     /// Moderator:Review, Moderator:Outbox, Moderator:Retention, Moderator:SignIn when a configuration is present).
-    /// Storage (the data source) comes from AddModeratorStorage.
+    /// Storage (the data source) comes from AddModeratorStorage; the OutboxDispatcher needs the host to register
+    /// <see cref="IPlatformActions"/> and <see cref="INotificationSender"/>.
     /// </summary>
     public static IServiceCollection AddModeratorWorkflow(this IServiceCollection services)
     {
@@ -25,6 +26,8 @@ public static class WorkflowExtensions
         services.AddSingleton<ModerationWorkflow>();
         services.AddSingleton<Reviews>();
         services.AddSingleton<Escalations>();
+        services.TryAddSingleton(OutboxJitter.Random);
+        services.AddSingleton<OutboxDispatcher>();
         return services;
     }
 
