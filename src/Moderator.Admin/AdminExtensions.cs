@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Moderator.Admin.Infrastructure;
 using Moderator.Admin.Security;
@@ -42,6 +43,9 @@ public static class AdminExtensions
         var database = sharedDatabase ?? await DatabaseConnection.OpenAsync(builder.Configuration, bootstrapLogging);
         builder.Services.AddModeratorStorage(database.ConnectionString, migrateOnStart: sharedDatabase is null);
         builder.Services.AddModeratorWorkflow();
+
+        // Admin never calls a platform (architecture.md): the worker dispatches the outbox, so its dispatcher is not needed here.
+        builder.Services.RemoveAll<OutboxDispatcher>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddAdminWeb();
         return database;
@@ -69,6 +73,8 @@ public static class AdminExtensions
         services.AddSingleton<StaffPasswords>();
         services.AddSingleton<Pages.Queue.QueueReader>();
         services.AddSingleton<Pages.Queue.CaseReader>();
+        services.AddSingleton<Pages.Escalations.EscalationReader>();
+        services.AddSingleton<Pages.Escalations.EvidencePackBuilder>();
         services.AddScoped<StaffSignIn>();
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
