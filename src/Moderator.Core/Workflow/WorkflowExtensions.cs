@@ -28,6 +28,7 @@ public static class WorkflowExtensions
         services.AddSingleton<Escalations>();
         services.TryAddSingleton(OutboxJitter.Random);
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<Retention>();
         return services;
     }
 
