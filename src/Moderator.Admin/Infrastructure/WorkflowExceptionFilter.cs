@@ -34,13 +34,22 @@ public sealed partial class WorkflowExceptionFilter(ITempDataDictionaryFactory t
             case WorkflowRuleException or WorkflowConcurrencyException when HttpMethods.IsPost(context.HttpContext.Request.Method):
                 LogRefused(logger, context.ActionDescriptor.ViewEnginePath, executed.Exception is WorkflowRuleException ? "rule" : "concurrency");
                 tempData.GetTempData(context.HttpContext)[ErrorKey] = executed.Exception.Message;
-                executed.Result = new RedirectResult(context.HttpContext.Request.Path + context.HttpContext.Request.QueryString);
+                executed.Result = new RedirectResult(SamePageUrl(context.HttpContext.Request));
                 break;
             default:
                 return;
         }
 
         executed.ExceptionHandled = true;
+    }
+
+    /// <summary>The page's own address for a GET: the POST's query without its handler name.</summary>
+    private static string SamePageUrl(HttpRequest request)
+    {
+        var query = request.Query.Where(q => !string.Equals(q.Key, "handler", StringComparison.OrdinalIgnoreCase)).ToList();
+        return query.Count == 0
+            ? request.PathBase + request.Path
+            : request.PathBase + request.Path + QueryString.Create(query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v))));
     }
 
     [LoggerMessage(EventId = 710, Level = LogLevel.Information, Message = "Request to page {Page} refused by the workflow ({Reason})")]
