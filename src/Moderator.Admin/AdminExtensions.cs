@@ -75,6 +75,8 @@ public static class AdminExtensions
         services.AddSingleton<Pages.Queue.CaseReader>();
         services.AddSingleton<Pages.Escalations.EscalationReader>();
         services.AddSingleton<Pages.Escalations.EvidencePackBuilder>();
+        services.AddSingleton<Pages.Audit.AuditSearch>();
+        services.AddSingleton<Pages.Dashboard.DashboardQuery>();
         services.AddScoped<StaffSignIn>();
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
