@@ -62,6 +62,7 @@ public sealed class OrganisationTests(DatabaseFixture db) : IClassFixture<Databa
         Assert.Equal(PageStatus.NeedsModerators, (await _s.Organisation.GetPageAsync(school.PageId)).Status);
         var alerts = await _s.Organisation.ListOpenAlertsAsync(school.SchoolId);
         Assert.Contains(alerts, a => a.Kind == AlertKinds.PageNeedsModerators && a.PageId == school.PageId);
+        Assert.Equal(1, await _s.CountAsync("SELECT count(*) FROM outbox WHERE recipient_staff_id = @a AND payload->>'kind' = 'PageNeedsModerators'", ("a", school.AdministratorId)));
 
         var restored = await _s.Organisation.AssignModeratorAsync(school.PageId, await _s.AddModeratorAsync(school, "cover", assign: false), Actor.System);
         Assert.Equal(PageStatus.Active, restored.Status);
@@ -214,6 +215,29 @@ public sealed class StaffDirectoryTests(DatabaseFixture db) : IClassFixture<Data
 
         Assert.Equal(school.DeputyId, (await _s.Staff.FindByExternalLoginAsync("entra", "subject-123"))?.Id);
         Assert.Null(await _s.Staff.FindByExternalLoginAsync("entra", "other"));
+    }
+
+    [Fact]
+    public async Task Roles_change_but_an_assigned_moderator_keeps_the_moderator_role()
+    {
+        var school = await _s.SeedSchoolAsync();
+
+        await Assert.ThrowsAsync<WorkflowRuleException>(() => _s.Staff.ChangeRolesAsync(school.Moderator1Id, [StaffRole.Administrator], Actor.Staff(school.AdministratorId)));
+        await _s.Staff.ChangeRolesAsync(school.Moderator1Id, [StaffRole.Moderator, StaffRole.DeputySafeguardingLead], Actor.Staff(school.AdministratorId));
+
+        var roles = (await _s.Staff.GetAsync(school.Moderator1Id)).Roles;
+        Assert.True(roles.SetEquals([StaffRole.Moderator, StaffRole.DeputySafeguardingLead]));
+        await Assert.ThrowsAsync<WorkflowForbiddenException>(() => _s.Staff.ChangeRolesAsync(school.Moderator2Id, [StaffRole.Administrator], Actor.Staff(school.Moderator1Id)));
+    }
+
+    [Fact]
+    public async Task Schools_of_a_trust_are_listed()
+    {
+        var school = await _s.SeedSchoolAsync();
+
+        var schools = await _s.Organisation.ListSchoolsAsync(school.TrustId);
+
+        Assert.Equal(school.SchoolId, Assert.Single(schools).Id);
     }
 
     [Fact]

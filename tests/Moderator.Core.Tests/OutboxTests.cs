@@ -125,7 +125,11 @@ public sealed class OutboxTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         Assert.Equal("DeadLettered", await _s.ScalarAsync<string>("SELECT status FROM outbox WHERE id = @id", ("id", outboxId)));
         Assert.Equal(_s.Outbox.MaxAttempts, await _s.ScalarAsync<int>("SELECT attempts FROM outbox WHERE id = @id", ("id", outboxId)));
         Assert.Contains(await _s.Organisation.ListOpenAlertsAsync(), a => a.Kind == AlertKinds.OutboxDeadLettered && a.EntityId == outboxId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(0, (await _s.Dispatcher().DispatchAsync("n")).Claimed);
+
+        _s.Clock.Advance(TimeSpan.FromDays(1));
+        await _s.Dispatcher().DispatchAsync("n");
+        Assert.Equal(_s.Outbox.MaxAttempts, await _s.ScalarAsync<int>("SELECT attempts FROM outbox WHERE id = @id", ("id", outboxId)));
+        Assert.Contains(_s.Ports.Notifications, n => n.RecipientStaffId == school.AdministratorId && n.PayloadJson.Contains(AlertKinds.OutboxDeadLettered, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -144,10 +148,13 @@ public sealed class OutboxTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         Assert.Equal(PageStatus.NeedsReconnect, (await _s.Organisation.GetPageAsync(school.PageId)).Status);
         Assert.Contains(await _s.Organisation.ListOpenAlertsAsync(school.SchoolId), a => a.Kind == AlertKinds.PageNeedsReconnect && a.PageId == school.PageId);
 
-        // Another action for the page waits while it needs reconnecting.
+        // The administrator is e-mailed about it; another action for the page waits while it needs reconnecting.
         var second = await _s.RecordAsync(school.PageId, "o-" + Guid.NewGuid(), "bad", Verdict.Hide);
         _s.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(0, (await _s.Dispatcher().DispatchAsync("n")).Claimed);
+        var waiting = await _s.Dispatcher().DispatchAsync("n");
+        Assert.Equal(0, waiting.Blocked + waiting.Retrying);
+        Assert.Contains(_s.Ports.Notifications, n => n.RecipientStaffId == school.AdministratorId && n.PayloadJson.Contains(AlertKinds.PageNeedsReconnect, StringComparison.Ordinal));
+        Assert.DoesNotContain(_s.Ports.Actions, a => a.OutboxId == second.OutboxIds[0]);
 
         _s.Ports.FailAction = _ => null;
         await _s.Organisation.ReconnectAsync(school.PageId, "new-ciphertext", Actor.Staff(school.AdministratorId));

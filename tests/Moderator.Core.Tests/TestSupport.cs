@@ -38,6 +38,8 @@ public sealed class Services
 
     public ReviewOptions Review { get; } = new();
 
+    public EvidencePacks EvidencePacks => new(DataSource, Clock, Escalations, Audit);
+
     public Retention RetentionService => new(DataSource, Clock, Options.Create(Retention), NullLogger<Retention>.Instance);
 
     public OutboxOptions Outbox { get; } = new() { BatchSize = 10, MaxAttempts = 4, InitialBackoff = TimeSpan.FromSeconds(10), MaxBackoff = TimeSpan.FromMinutes(5), Lease = TimeSpan.FromMinutes(1) };

@@ -108,6 +108,19 @@ public sealed partial class Organisation(NpgsqlDataSource dataSource, TimeProvid
         return await Stores.LoadSchoolAsync(c, null, schoolId, cancellationToken) ?? throw new WorkflowNotFoundException("No such school.");
     }
 
+    public async Task<IReadOnlyList<School>> ListSchoolsAsync(Guid trustId, CancellationToken cancellationToken = default)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = await c.QueryAsync<Guid>(Db.Cmd("SELECT id FROM schools WHERE trust_id = @trustId ORDER BY name, id", new { trustId }, null, cancellationToken));
+        var schools = new List<School>();
+        foreach (var id in ids)
+        {
+            schools.Add((await Stores.LoadSchoolAsync(c, null, id, cancellationToken))!);
+        }
+
+        return schools;
+    }
+
     public async Task<Trust> GetTrustAsync(Guid trustId, CancellationToken cancellationToken = default)
     {
         Db.EnsureConfigured();

@@ -202,6 +202,36 @@ public sealed partial class StaffDirectory(NpgsqlDataSource dataSource, TimeProv
         }, cancellationToken);
     }
 
+    /// <summary>Replaces a person's roles. Someone still assigned to a page keeps the Moderator role (unassign them first).</summary>
+    public Task ChangeRolesAsync(Guid staffId, IReadOnlyCollection<StaffRole> roles, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        if (roles.Count == 0)
+        {
+            throw new WorkflowRuleException("A member of staff needs at least one role.");
+        }
+
+        var now = clock.GetUtcNow();
+        return Db.InTransactionAsync(dataSource, async (c, tx) =>
+        {
+            var staff = await Stores.LoadStaffAsync(c, tx, staffId, cancellationToken) ?? throw new WorkflowNotFoundException("No such member of staff.");
+            foreach (var schoolId in staff.SchoolIds)
+            {
+                await Organisation.EnsureAdministratorAsync(c, tx, actor, schoolId, cancellationToken);
+            }
+
+            var assigned = await c.ExecuteScalarAsync<bool>(Db.Cmd("SELECT EXISTS (SELECT 1 FROM page_moderators WHERE staff_id = @staffId)", new { staffId }, tx, cancellationToken));
+            if (assigned && !roles.Contains(StaffRole.Moderator))
+            {
+                throw new WorkflowRuleException("This person moderates pages; remove them from those pages before removing the Moderator role.");
+            }
+
+            var names = roles.Distinct().Select(r => r.ToString()).Order(StringComparer.Ordinal).ToArray();
+            await c.ExecuteAsync(Db.Cmd("UPDATE staff_members SET roles = @names, version = version + 1 WHERE id = @staffId", new { staffId, names }, tx, cancellationToken));
+            await AuditLog.AppendAsync(c, tx, actor, now, "staff.roles_changed", "staff", staffId.ToString(), new { Roles = staff.Roles.Select(r => r.ToString()).Order(StringComparer.Ordinal) }, new { Roles = names }, cancellationToken);
+        }, cancellationToken);
+    }
+
     /// <summary>
     /// Deactivates an account (leave, departure). Every page they moderate is re-checked: a page left with fewer
     /// than two active moderators moves to NeedsModerators and raises an alert.

@@ -195,18 +195,37 @@ internal static class Stores
         await AuditLog.AppendAsync(c, tx, actor, now, action, "page", page.Id.ToString(), before, page.Snapshot(), ct);
     }
 
+    /// <summary>
+    /// Raises an alert and queues an e-mail to each active administrator of the school (the school is taken from the
+    /// page when not given). The notification carries the alert's id and a link only.
+    /// </summary>
     public static async Task RaiseAlertAsync(NpgsqlConnection c, NpgsqlTransaction tx, string kind, Guid? schoolId, Guid? pageId, string? entityType, string? entityId, string message, DateTimeOffset now, CancellationToken ct)
     {
         var id = Guid.CreateVersion7(now);
-        await c.ExecuteAsync(Db.Cmd(
+        var school = await c.ExecuteScalarAsync<Guid?>(Db.Cmd(
             """
             INSERT INTO alerts (id, kind, school_id, page_id, entity_type, entity_id, message, created_at)
-            VALUES (@id, @kind, @schoolId, @pageId, @entityType, @entityId, @message, @now)
+            VALUES (@id, @kind, coalesce(@schoolId, (SELECT school_id FROM pages WHERE id = @pageId)), @pageId, @entityType, @entityId, @message, @now)
+            RETURNING school_id
             """,
             new { id, kind, schoolId, pageId, entityType, entityId, message, now },
             tx,
             ct));
-        await AuditLog.AppendAsync(c, tx, Actor.System, now, "alert.raised", "alert", id.ToString(), null, new { kind, schoolId, pageId, entityType, entityId }, ct);
+        await AuditLog.AppendAsync(c, tx, Actor.System, now, "alert.raised", "alert", id.ToString(), null, new { kind, schoolId = school, pageId, entityType, entityId }, ct);
+        if (school is not { } alertSchool)
+        {
+            return;
+        }
+
+        var administrators = await c.QueryAsync<Guid>(Db.Cmd(
+            "SELECT s.id FROM staff_members s JOIN staff_schools ss ON ss.staff_id = s.id WHERE ss.school_id = @alertSchool AND s.active AND 'Administrator' = ANY(s.roles) ORDER BY s.id",
+            new { alertSchool },
+            tx,
+            ct));
+        foreach (var administrator in administrators)
+        {
+            await OutboxWriter.EnqueueNotificationAsync(c, tx, NotificationChannel.Email, administrator, new { AlertId = id, Kind = kind, SchoolId = alertSchool, PageId = pageId, Link = $"/alerts/{id}" }, $"alert:{id}:email:{administrator}", now, ct);
+        }
     }
 
     private sealed class StaffRow

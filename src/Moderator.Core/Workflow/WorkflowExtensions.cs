@@ -29,6 +29,7 @@ public static class WorkflowExtensions
         services.TryAddSingleton(OutboxJitter.Random);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<Retention>();
+        services.AddSingleton<EvidencePacks>();
         return services;
     }
 
