@@ -101,8 +101,9 @@ public sealed class EscalationDeskTests(AdminFixture fixture) : IClassFixture<Ad
         var json = await reader.ReadToEndAsync();
         var expectedSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
         Assert.Contains(expectedSha, json, StringComparison.Ordinal);
-        Assert.Contains("\"textSha256Verified\": true", json, StringComparison.Ordinal);
         Assert.Contains("CEOP-77", json, StringComparison.Ordinal);
         Assert.NotNull(zip.GetEntry("summary.md"));
+        await using var audited = fixture.DataSource.CreateCommand($"SELECT count(*) FROM audit_log WHERE action = 'escalation.evidence_exported' AND entity_id = '{result.EscalationId}' AND actor_staff_id = '{_world.A.SafeguardingLeadId}'");
+        Assert.Equal(1L, await audited.ExecuteScalarAsync());
     }
 }

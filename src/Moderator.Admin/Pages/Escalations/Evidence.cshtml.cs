@@ -5,12 +5,11 @@ using Moderator.Admin.Security;
 namespace Moderator.Admin.Pages.Escalations;
 
 /// <summary>Downloads the evidence pack of one escalation (the workflow checks the person leads its school).</summary>
-public sealed class EvidenceModel(Core.Workflow.Escalations escalations, EvidencePackBuilder builder) : PageModel
+public sealed class EvidenceModel(EvidencePackBuilder builder) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        var escalation = await escalations.GetAsync(id, User.StaffId(), cancellationToken);
-        var (zip, fileName) = await builder.BuildAsync(escalation, User.Actor(), cancellationToken);
+        var (zip, fileName) = await builder.BuildAsync(id, User.StaffId(), cancellationToken);
         return File(zip, "application/zip", fileName);
     }
 }
