@@ -38,6 +38,11 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
 
     public async Task<IActionResult> OnPostApproveAsync(Guid id, ApprovalRole role, string approverName, CancellationToken cancellationToken)
     {
+        if (!await IsMineAsync(id, cancellationToken))
+        {
+            return Forbid();
+        }
+
         if (string.IsNullOrWhiteSpace(approverName))
         {
             throw new WorkflowRuleException("Enter the name of the person who approved.");
@@ -50,6 +55,11 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
 
     public async Task<IActionResult> OnPostAssignAsync(Guid id, Guid staffId, CancellationToken cancellationToken)
     {
+        if (!await IsMineAsync(id, cancellationToken))
+        {
+            return Forbid();
+        }
+
         var page = await organisation.AssignModeratorAsync(id, staffId, User.Actor(), cancellationToken);
         TempData["Notice"] = $"Moderator assigned. The page is now {page.Status}.";
         return RedirectToPage("/Admin/Pages/Detail", new { id });
@@ -57,6 +67,11 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid id, Guid staffId, CancellationToken cancellationToken)
     {
+        if (!await IsMineAsync(id, cancellationToken))
+        {
+            return Forbid();
+        }
+
         var page = await organisation.RemoveModeratorAsync(id, staffId, User.Actor(), cancellationToken);
         TempData["Notice"] = $"Moderator removed. The page is now {page.Status}.";
         return RedirectToPage("/Admin/Pages/Detail", new { id });
@@ -64,6 +79,11 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
 
     public async Task<IActionResult> OnPostThresholdsAsync(Guid id, CancellationToken cancellationToken)
     {
+        if (!await IsMineAsync(id, cancellationToken))
+        {
+            return Forbid();
+        }
+
         var (json, problems) = Thresholds.Write(ThresholdRows);
         if (problems.Count > 0)
         {
@@ -77,6 +97,11 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
 
     public async Task<IActionResult> OnPostPollAsync(Guid id, int minutes, CancellationToken cancellationToken)
     {
+        if (!await IsMineAsync(id, cancellationToken))
+        {
+            return Forbid();
+        }
+
         if (minutes is < 1 or > 1440)
         {
             throw new WorkflowRuleException("Check for new comments every 1 to 1440 minutes.");
@@ -89,6 +114,11 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
 
     public async Task<IActionResult> OnPostDeactivateAsync(Guid id, CancellationToken cancellationToken)
     {
+        if (!await IsMineAsync(id, cancellationToken))
+        {
+            return Forbid();
+        }
+
         await organisation.DeactivatePageAsync(id, User.Actor(), cancellationToken);
         TempData["Notice"] = "The page is retired and will not be polled again. Its comments and decisions are kept.";
         return RedirectToPage("/Admin/Pages/Detail", new { id });
@@ -106,6 +136,10 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
         await organisation.ResolveAlertAsync(alertId, User.Actor(), cancellationToken);
         return RedirectToPage("/Admin/Pages/Detail", new { id });
     }
+
+    /// <summary>School scope first, so a person from another school is refused before any validation message.</summary>
+    private async Task<bool> IsMineAsync(Guid pageId, CancellationToken cancellationToken) =>
+        User.BelongsTo((await organisation.GetPageAsync(pageId, cancellationToken)).SchoolId);
 
     public string NameOf(Guid staffId) => SchoolStaff.FirstOrDefault(s => s.Id == staffId)?.DisplayName ?? "Someone from another school";
 

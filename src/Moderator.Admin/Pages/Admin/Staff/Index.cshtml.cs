@@ -41,7 +41,12 @@ public sealed class IndexModel(StaffDirectory directory, Organisation organisati
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
-        if (SchoolIds.Count == 0 || SchoolIds.Any(s => !User.BelongsTo(s)))
+        if (SchoolIds.Any(s => !User.BelongsTo(s)))
+        {
+            return Forbid();
+        }
+
+        if (SchoolIds.Count == 0)
         {
             throw new WorkflowRuleException("Choose at least one of your schools.");
         }
