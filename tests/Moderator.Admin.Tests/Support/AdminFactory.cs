@@ -4,18 +4,25 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace Moderator.Admin.Tests.Support;
 
 /// <summary>Admin over one test database. With <c>realPort</c> it listens on 127.0.0.1 (for the browser tests).</summary>
-public sealed class AdminFactory(string connectionString, bool realPort = false) : WebApplicationFactory<Program>
+public sealed class AdminFactory : WebApplicationFactory<Program>
 {
+    private readonly string _connectionString;
+
+    public AdminFactory(string connectionString, bool realPort = false)
+    {
+        _connectionString = connectionString;
+        if (realPort)
+        {
+            UseKestrel(0);
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.UseSetting("ConnectionStrings:Moderator", connectionString)
+        builder.UseSetting("ConnectionStrings:Moderator", _connectionString)
             .UseSetting("Logging:Directory", Path.Combine(Path.GetTempPath(), "moderator-admin-tests"))
             .UseSetting("Serilog:MinimumLevel", "Warning")
             .UseEnvironment("Production");
-        if (realPort)
-        {
-            builder.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
-        }
     }
 }
