@@ -7,15 +7,19 @@ public class AdminFixture : IAsyncLifetime
 {
     private readonly DatabaseFixture _database = new();
     private readonly bool _realPort;
+    private readonly string? _tagA;
+    private readonly string? _tagB;
 
     public AdminFixture()
         : this(realPort: false)
     {
     }
 
-    protected AdminFixture(bool realPort)
+    protected AdminFixture(bool realPort, string? tagA = null, string? tagB = null)
     {
         _realPort = realPort;
+        _tagA = tagA;
+        _tagB = tagB;
     }
 
     public AdminFactory Admin { get; private set; } = null!;
@@ -27,7 +31,7 @@ public class AdminFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        World = await World.SeedAsync(_database.DataSource);
+        World = await World.SeedAsync(_database.DataSource, _tagA, _tagB);
         Admin = new AdminFactory(_database.ConnectionString, _realPort);
         if (_realPort)
         {

@@ -5,12 +5,17 @@ namespace Moderator.Admin.Tests.Support;
 /// <summary>
 /// Admin on a real 127.0.0.1 port and one headless Debian Chromium for the test class (never `playwright install`).
 /// </summary>
-public sealed class BrowserFixture : AdminFixture
+public class BrowserFixture : AdminFixture
 {
     private IPlaywright? _playwright;
 
     public BrowserFixture()
         : base(realPort: true)
+    {
+    }
+
+    protected BrowserFixture(string tagA, string tagB)
+        : base(realPort: true, tagA, tagB)
     {
     }
 
@@ -47,9 +52,9 @@ public sealed class BrowserFixture : AdminFixture
     }
 
     /// <summary>A fresh browser context (its own cookies), signed in as <paramref name="username"/> when given.</summary>
-    public async Task<IPage> PageAsync(string? username = null, string password = World.Password)
+    public async Task<IPage> PageAsync(string? username = null, string password = World.Password, int width = 1100, int height = 820)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1100, Height = 820 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout(10_000);
         var page = await context.NewPageAsync();
         if (username is not null)

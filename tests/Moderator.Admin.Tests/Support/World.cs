@@ -31,7 +31,7 @@ public sealed class World
 
     public static StaffDirectory Staff(NpgsqlDataSource dataSource) => new(dataSource, TimeProvider.System, Options.Create(new SignInOptions()), NullLogger<StaffDirectory>.Instance);
 
-    public static ModerationWorkflow Workflow(NpgsqlDataSource dataSource) => new(dataSource, TimeProvider.System, NullLogger<ModerationWorkflow>.Instance);
+    public static ModerationWorkflow Workflow(NpgsqlDataSource dataSource, TimeProvider? clock = null) => new(dataSource, clock ?? TimeProvider.System, NullLogger<ModerationWorkflow>.Instance);
 
     /// <summary>Records a polled comment with a made-up assessment, as the worker would; returns what it opened.</summary>
     public Task<RecordResult> CommentAsync(
@@ -42,7 +42,8 @@ public sealed class World
         string? matched = null,
         string author = "author-1",
         string post = "post-1",
-        IReadOnlyList<string>? tags = null)
+        IReadOnlyList<string>? tags = null,
+        DateTimeOffset? at = null)
     {
         var start = matched is null ? -1 : text.IndexOf(matched, StringComparison.Ordinal);
         var spans = start < 0 ? Array.Empty<TextSpan>() : [new TextSpan(start, matched!.Length)];
@@ -55,18 +56,25 @@ public sealed class World
             "test-model-1",
             false);
         var externalId = "c-" + Guid.NewGuid().ToString("N")[..12];
-        return Workflow(DataSource).RecordAsync(
+        var seenAt = at ?? DateTimeOffset.UtcNow;
+        return Workflow(DataSource, at is null ? null : new FixedClock(seenAt)).RecordAsync(
             school.PageId,
-            new IncomingComment(externalId, text, DateTimeOffset.UtcNow.AddMinutes(-5), author, "Parent " + author, post, null, $"https://www.facebook.com/{externalId}"),
+            new IncomingComment(externalId, text, seenAt.AddMinutes(-2), author, "Parent " + author, post, null, $"https://www.facebook.com/{externalId}"),
             assessment);
     }
 
-    public static async Task<World> SeedAsync(NpgsqlDataSource dataSource)
+    public static async Task<World> SeedAsync(NpgsqlDataSource dataSource, string? tagA = null, string? tagB = null)
     {
         var organisation = Organisation(dataSource);
         var staff = Staff(dataSource);
-        var a = await DemoSchool.SeedAsync(organisation, staff, new DemoSchoolRequest(PasswordHash, "a" + Guid.NewGuid().ToString("N")[..6]));
-        var b = await DemoSchool.SeedAsync(organisation, staff, new DemoSchoolRequest(PasswordHash, "b" + Guid.NewGuid().ToString("N")[..6]));
+        var a = await DemoSchool.SeedAsync(organisation, staff, new DemoSchoolRequest(PasswordHash, tagA ?? "a" + Guid.NewGuid().ToString("N")[..6]));
+        var b = await DemoSchool.SeedAsync(organisation, staff, new DemoSchoolRequest(PasswordHash, tagB ?? "b" + Guid.NewGuid().ToString("N")[..6]));
         return new World(dataSource, a, b);
     }
+}
+
+/// <summary>A clock stopped at one moment, for seeding data as if it happened then.</summary>
+public sealed class FixedClock(DateTimeOffset at) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => at;
 }

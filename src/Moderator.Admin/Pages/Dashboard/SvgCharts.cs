@@ -22,12 +22,12 @@ public static class SvgCharts
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(series);
-        const int Width = 640, Height = 240, Left = 36, Bottom = 40, Top = 10;
+        const int Width = 520, Height = 240, Left = 36, Bottom = 40, Top = 10;
         var max = Math.Max(1, Enumerable.Range(0, columns.Count).Select(i => series.Sum(s => s.Values[i])).DefaultIfEmpty(0).Max());
         var slot = (Width - Left) / (double)Math.Max(1, columns.Count);
         var barWidth = Math.Max(4, slot * 0.7);
         var scale = (Height - Bottom - Top) / (double)max;
-        var svg = Open(id, title, Width, Height + (series.Count * 16) + 8);
+        var svg = Open(id, title, Width, Height + (series.Count * 18) + 8);
         Axis(svg, Left, Top, Width, Height - Bottom, max);
         for (var i = 0; i < columns.Count; i++)
         {
@@ -43,7 +43,7 @@ public static class SvgCharts
                 }
             }
 
-            if (columns.Count <= 16 || i % 2 == 0)
+            if (columns.Count <= 8 || i % ((columns.Count / 8) + 1) == 0)
             {
                 svg.Append(Inv($"<text x=\"{x + (barWidth / 2):0.#}\" y=\"{Height - Bottom + 14}\" text-anchor=\"middle\">{Encode(columns[i])}</text>"));
             }
@@ -51,7 +51,7 @@ public static class SvgCharts
 
         for (var s = 0; s < series.Count; s++)
         {
-            var ly = Height + 4 + (s * 16);
+            var ly = Height + 4 + (s * 18);
             svg.Append(Inv($"<rect x=\"{Left}\" y=\"{ly}\" width=\"12\" height=\"12\" fill=\"{Palette[s % Palette.Count]}\"/><text x=\"{Left + 18}\" y=\"{ly + 10}\">{Encode(series[s].Series)}</text>"));
         }
 
@@ -62,7 +62,7 @@ public static class SvgCharts
     public static IHtmlContent HorizontalBars(string id, string title, IReadOnlyList<(string Label, int Value)> bars)
     {
         ArgumentNullException.ThrowIfNull(bars);
-        const int Width = 640, LabelWidth = 170, Row = 26;
+        const int Width = 520, LabelWidth = 170, Row = 26;
         var height = Math.Max(1, bars.Count) * Row + 10;
         var max = Math.Max(1, bars.Select(b => b.Value).DefaultIfEmpty(0).Max());
         var scale = (Width - LabelWidth - 50) / (double)max;
