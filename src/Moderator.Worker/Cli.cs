@@ -10,6 +10,7 @@ public static class Cli
     {
         var root = new RootCommand("School social-media moderator: polls approved pages, scores comments against the house rules, hides the serious ones and queues the rest for two named moderators.");
         HostCommands.AddTo(root);
+        ModelCommands.AddTo(root);
         return root;
     }
 }

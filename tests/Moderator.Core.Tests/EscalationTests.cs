@@ -1,3 +1,4 @@
+using Moderator.Core;
 using Moderator.Core.Workflow;
 using Moderator.Model;
 using Moderator.Testing;
@@ -106,6 +107,47 @@ public sealed class EscalationTests(DatabaseFixture db) : IClassFixture<Database
         Assert.Equal("PR/2025/123", closed.Chronology[1].Reference);
         Assert.Equal(_s.Clock.GetUtcNow() + _s.Retention.EscalationEvidence, closed.EvidenceRetainUntil);
         await Assert.ThrowsAsync<WorkflowRuleException>(() => _s.Escalations.RecordOutcomeAsync(id, school.SafeguardingLeadId, OutcomeKind.Lado, null, null));
+    }
+
+    [Fact]
+    public async Task Moderators_escalating_an_already_escalated_comment_join_the_live_escalation()
+    {
+        var school = await _s.SeedSchoolAsync();
+        var comment = await _s.RecordAsync(school.PageId, "e-" + Guid.NewGuid(), "dm me", Verdict.HideAndEscalate, Category.Safeguarding);
+
+        await _s.Reviews.DecideAsync(comment.ReviewCaseId!.Value, school.Moderator1Id, Decision.Escalate);
+        await _s.Reviews.DecideAsync(comment.ReviewCaseId!.Value, school.Moderator2Id, Decision.Escalate);
+
+        Assert.Equal(1, await _s.CountAsync("SELECT count(*) FROM escalations WHERE comment_id = @c", ("c", comment.CommentId)));
+        Assert.Equal(1, await NotificationsAsync(comment.EscalationId!.Value, school.SafeguardingLeadId, 0));
+    }
+
+    [Fact]
+    public async Task School_webhook_is_notified_with_ids_only()
+    {
+        var school = await _s.SeedSchoolAsync();
+        await _s.Organisation.ChangeSchoolSettingsAsync(school.SchoolId, new SchoolSettings(EscalationWebhookUrl: "https://hooks.example.school/dsl"), Actor.System);
+        var comment = await _s.RecordAsync(school.PageId, "e-" + Guid.NewGuid(), "private words", Verdict.HideAndEscalate, Category.Safeguarding);
+
+        await _s.Dispatcher().DispatchAsync("n");
+
+        var hook = Assert.Single(_s.Ports.Notifications, n => n.Channel == NotificationChannel.Webhook);
+        Assert.Equal("https://hooks.example.school/dsl", hook.Address);
+        Assert.Contains(comment.EscalationId!.Value.ToString(), hook.PayloadJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("private words", hook.PayloadJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task School_without_an_active_lead_notifies_the_trust_lead_at_once()
+    {
+        var school = await _s.SeedSchoolAsync();
+        await _s.Staff.DeactivateAsync(school.SafeguardingLeadId, Actor.System);
+        await _s.Staff.DeactivateAsync(school.DeputyId, Actor.System);
+
+        var comment = await _s.RecordAsync(school.PageId, "e-" + Guid.NewGuid(), "dm me", Verdict.HideAndEscalate, Category.Safeguarding);
+
+        Assert.Equal(1, await NotificationsAsync(comment.EscalationId!.Value, school.TrustSafeguardingLeadId, 0));
+        Assert.Equal(0, await NotificationsAsync(comment.EscalationId!.Value, school.SafeguardingLeadId, 0));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Moderator.Core;
 using Moderator.Core.Workflow;
 using Moderator.Model;
 using Moderator.Testing;
@@ -270,6 +271,10 @@ public sealed class ReviewTests(DatabaseFixture db) : IClassFixture<DatabaseFixt
         Assert.Equal(second.ReviewCaseId, Assert.Single((await _s.Reviews.ListQueueAsync(school.Moderator1Id)).Items).CaseId);
         Assert.Equal(2, (await _s.Reviews.ListQueueAsync(school.Moderator2Id)).Total);
         Assert.Equal(0, (await _s.Reviews.ListQueueAsync(other.Moderator1Id, new QueueFilter(Verdict: Verdict.Hide))).Total);
+
+        Assert.DoesNotContain((await _s.Reviews.ListQueueAsync(school.Moderator2Id)).Items, i => i.OverReviewTarget);
+        _s.Clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(8));
+        Assert.Equal([true, false], (await _s.Reviews.ListQueueAsync(school.Moderator2Id)).Items.Select(i => i.OverReviewTarget));
     }
 }
 

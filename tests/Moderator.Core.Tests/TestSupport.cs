@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Moderator.Core;
 using Moderator.Core.Workflow;
 using Moderator.Model;
 using Npgsql;

@@ -1,7 +1,18 @@
 namespace Moderator.Core.Workflow;
 
 /// <summary>What to create: names are made distinct by <paramref name="Tag"/> so several demo schools can share a database.</summary>
-public sealed record DemoSchoolRequest(string PasswordHash, string Tag = "demo", string EmailDomain = "example.school", Platform Platform = Platform.Facebook, bool MustChangePassword = false);
+public sealed record DemoSchoolRequest(string PasswordHash, string Tag = "demo", string EmailDomain = "example.school", Platform Platform = Platform.Facebook, bool MustChangePassword = false)
+{
+    /// <summary>The page's id on the platform (default "page-{tag}"); the demo uses the simulator's page id.</summary>
+    public string? PageExternalId { get; init; }
+
+    public string? PageName { get; init; }
+
+    /// <summary>Encrypted page credentials (from SecretProtector), so the worker can poll the page.</summary>
+    public string? CredentialsCiphertext { get; init; }
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(1);
+}
 
 /// <summary>The ids of everything a demo school seed created; usernames are role@tag (e.g. "moderator1.demo").</summary>
 public sealed record DemoSchoolIds(
@@ -50,7 +61,7 @@ public static class DemoSchool
         var trustLead = await Person("trustlead", "Morgan Trust Lead", [StaffRole.SafeguardingLead], []);
         await organisation.SetTrustSafeguardingLeadAsync(trustId, trustLead, Actor.System, cancellationToken);
 
-        var pageId = await organisation.RegisterPageAsync(schoolId, request.Platform, $"page-{tag}", $"Demo Primary ({tag})", TimeSpan.FromMinutes(2), null, Actor.System, cancellationToken);
+        var pageId = await organisation.RegisterPageAsync(schoolId, request.Platform, request.PageExternalId ?? $"page-{tag}", request.PageName ?? $"Demo Primary ({tag})", request.PollInterval, request.CredentialsCiphertext, Actor.System, cancellationToken);
         var by = Actor.Staff(admin);
         await organisation.RecordApprovalAsync(pageId, ApprovalRole.LineManager, "Line Manager", null, by, cancellationToken);
         await organisation.RecordApprovalAsync(pageId, ApprovalRole.CommunicationsManager, "Communications Manager", null, by, cancellationToken);

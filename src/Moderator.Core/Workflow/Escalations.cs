@@ -130,6 +130,18 @@ public sealed partial class Escalations(NpgsqlDataSource dataSource, TimeProvide
         CancellationToken ct)
     {
         var school = await Stores.LoadSchoolAsync(c, tx, schoolId, ct) ?? throw new WorkflowNotFoundException("No such school.");
+
+        // One live escalation per comment: a moderator's Escalate on an already escalated comment joins it.
+        var live = await c.ExecuteScalarAsync<Guid?>(Db.Cmd(
+            "SELECT id FROM escalations WHERE comment_id = @commentId AND status <> 'Closed' ORDER BY opened_at LIMIT 1",
+            new { commentId },
+            tx,
+            ct));
+        if (live is { } existing)
+        {
+            return existing;
+        }
+
         var id = Guid.CreateVersion7(now);
         var inserted = await c.ExecuteScalarAsync<Guid?>(Db.Cmd(
             """

@@ -220,6 +220,60 @@ public sealed partial class Organisation(NpgsqlDataSource dataSource, TimeProvid
         await c.ExecuteAsync(Db.Cmd("UPDATE pages SET cursor = @cursor WHERE id = @pageId", new { pageId, cursor }, null, cancellationToken));
     }
 
+    /// <summary>
+    /// The platform refused the page's credentials while polling: the page stops being polled and an administrator is
+    /// alerted to reconnect it (no retrying with a dead token).
+    /// </summary>
+    public Task MarkNeedsReconnectAsync(Guid pageId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        return Db.InTransactionAsync(dataSource, async (c, tx) =>
+        {
+            var page = await Stores.LoadPageAsync(c, tx, pageId, forUpdate: true, cancellationToken);
+            if (page is null || page.Status is PageStatus.NeedsReconnect or PageStatus.Deactivated)
+            {
+                return;
+            }
+
+            var before = page.Snapshot();
+            var statusBefore = page.Status;
+            page.MarkNeedsReconnect();
+            await Stores.SavePageAsync(c, tx, page, before, isNew: false, Actor.System, now, "page.needs_reconnect", cancellationToken);
+            LogPageStatusChanged(logger, page.Id, statusBefore, page.Status);
+        }, cancellationToken);
+    }
+
+    /// <summary>A connector refreshed the page's token: store the new encrypted credentials (no status change).</summary>
+    public async Task SaveRefreshedCredentialsAsync(Guid pageId, string credentialsCiphertext, CancellationToken cancellationToken = default)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+        await c.ExecuteAsync(Db.Cmd("UPDATE pages SET credentials_ciphertext = @credentialsCiphertext WHERE id = @pageId", new { pageId, credentialsCiphertext }, null, cancellationToken));
+    }
+
+    /// <summary>Asks the worker to poll the page at its next schedule check (a webhook said something changed).</summary>
+    public async Task RequestPollAsync(Guid pageId, CancellationToken cancellationToken = default)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+        await c.ExecuteAsync(Db.Cmd("UPDATE pages SET poll_requested_at = @now WHERE id = @pageId", new { pageId, now = clock.GetUtcNow() }, null, cancellationToken));
+    }
+
+    /// <summary>Pages a webhook asked to poll, clearing the requests.</summary>
+    public async Task<IReadOnlyList<Guid>> TakePollRequestsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = await c.QueryAsync<Guid>(Db.Cmd(
+            "UPDATE pages SET poll_requested_at = NULL WHERE poll_requested_at IS NOT NULL AND status = 'Active' RETURNING id", null, null, cancellationToken));
+        return [.. ids];
+    }
+
+    /// <summary>Finds a page by its platform id (webhooks name pages that way).</summary>
+    public async Task<Guid?> FindPageIdAsync(Platform platform, string externalId, CancellationToken cancellationToken = default)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await c.QueryFirstOrDefaultAsync<Guid?>(Db.Cmd(
+            "SELECT id FROM pages WHERE platform = @platform AND external_id = @externalId", new { platform = platform.ToString(), externalId }, null, cancellationToken));
+    }
+
     public async Task<IReadOnlyList<Alert>> ListOpenAlertsAsync(Guid? schoolId = null, CancellationToken cancellationToken = default)
     {
         Db.EnsureConfigured();

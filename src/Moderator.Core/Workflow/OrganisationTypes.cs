@@ -8,14 +8,6 @@ public enum StaffRole
     Administrator,
 }
 
-public enum Platform
-{
-    Facebook,
-    Instagram,
-    X,
-    YouTube,
-}
-
 public enum PageStatus
 {
     /// <summary>Registered, waiting for its approvals or moderators; not polled.</summary>

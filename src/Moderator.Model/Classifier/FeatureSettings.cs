@@ -1,0 +1,29 @@
+namespace Moderator.Model.Classifier;
+
+/// <summary>
+/// How text becomes features (stored in the model file header): hashed word 1..WordNgramMax grams and character
+/// CharNgramMin..CharNgramMax grams inside words (with word-boundary marks), TF-IDF weighted, each group L2
+/// normalised, plus one feature per detector signal.
+/// </summary>
+public sealed record FeatureSettings(int HashBits, int WordNgramMax, int CharNgramMin, int CharNgramMax)
+{
+    public static FeatureSettings Default { get; } = new(HashBits: 18, WordNgramMax: 2, CharNgramMin: 2, CharNgramMax: 5);
+
+    /// <summary>The standard baseline: word unigrams and bigrams only (no character n-grams).</summary>
+    public static FeatureSettings WordsOnly { get; } = new(HashBits: 18, WordNgramMax: 2, CharNgramMin: 0, CharNgramMax: 0);
+
+    public int Buckets => 1 << HashBits;
+
+    /// <summary>Detector signals appended after the hashed buckets: one per category, link, school context, complaint wording.</summary>
+    public const int DetectorFeatures = 9;
+
+    public int Dimensions => Buckets + DetectorFeatures;
+
+    public void Validate()
+    {
+        if (HashBits is < 10 or > 22 || WordNgramMax is < 1 or > 3 || CharNgramMax > 6 || (CharNgramMax != 0 && (CharNgramMin < 1 || CharNgramMax < CharNgramMin)))
+        {
+            throw new InvalidDataException($"Unsupported feature settings {this}.");
+        }
+    }
+}

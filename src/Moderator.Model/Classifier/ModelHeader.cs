@@ -1,0 +1,25 @@
+namespace Moderator.Model.Classifier;
+
+/// <summary>How a classifier was trained (stored in the model file so a model can be reproduced).</summary>
+public sealed record TrainingSettings(int Seed, int Epochs, double L2, double LearningRate, int CalibrationFolds, double SchoolWeight)
+{
+    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 10.0);
+}
+
+/// <summary>The model file header: format version, model version, feature and training settings, SHA-256 of the training data.</summary>
+public sealed record ModelHeader(
+    int FormatVersion,
+    string Version,
+    string TrainingDataSha256,
+    int TrainingExamples,
+    FeatureSettings Features,
+    TrainingSettings Training)
+{
+    public const int CurrentFormatVersion = 1;
+
+    public static ModelHeader DetectorsOnly { get; } =
+        new(CurrentFormatVersion, "detectors-only", new string('0', 64), 0, FeatureSettings.Default, TrainingSettings.Default);
+
+    /// <summary>The version stored with every assessment: the release plus the start of the data hash.</summary>
+    public string FullVersion => TrainingExamples == 0 ? Version : $"{Version}+{TrainingDataSha256[..12]}";
+}

@@ -1,0 +1,143 @@
+using System.Text.RegularExpressions;
+using Moderator.Model.Text;
+
+namespace Moderator.Model.Detection;
+
+/// <summary>
+/// Contact and location details that identify a child or family: UK phone numbers, e-mail addresses, UK postcodes,
+/// street addresses and flats, dates of birth, and children's ages. Runs on the folded text (lower case, look-alikes
+/// mapped) and reports spans in the original.
+/// </summary>
+public static partial class ContactDetector
+{
+    public const string Name = "contact";
+
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    private const int TimeoutMs = 250;
+
+    private static readonly HashSet<string> PostcodeAreas = new(
+        ("ab al b ba bb bd bh bl bn br bs bt ca cb cf ch cm co cr ct cv cw da dd de dg dh dl dn dt dy e ec eh en ex fk fy g gl gu gy " +
+         "ha hd hg hp hr hs hu hx ig im ip iv je ka kt kw ky l la ld le ll ln ls lu m me mk ml n ne ng nn np nr nw ol ox pa pe ph pl po pr " +
+         "rg rh rm s sa se sg sk sl sm sn so sp sr ss st sw sy ta td tf tn tq tr ts tw ub w wa wc wd wf wn wr ws wv yo ze").Split(' '),
+        StringComparer.Ordinal);
+
+    private static readonly HashSet<string> AddressFillerWords = new(
+        "the a an to of in on at and or for from by my his her our your their up down into out over back this that is was".Split(' '),
+        StringComparer.Ordinal);
+
+    private static readonly string[] NumberWords =
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"];
+
+    [GeneratedRegex(@"(?<![\d+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s\-.()]{0,2}\d){8,9}(?![\d])", Options, TimeoutMs)]
+    private static partial Regex Phone();
+
+    [GeneratedRegex(@"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]{0,63}\s?(?:@|\(at\)|\[at\])\s?[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,12}(?![a-z])", Options, TimeoutMs)]
+    private static partial Regex Email();
+
+    [GeneratedRegex(@"(?<![a-z0-9])(?<area>[a-z]{1,2})\d[a-z\d]?\s{0,2}\d[abd-hjlnp-uw-z]{2}(?![a-z0-9])", Options, TimeoutMs)]
+    private static partial Regex Postcode();
+
+    [GeneratedRegex(@"(?<![a-z0-9])\d{1,4}[a-z]?,?\s+(?<words>(?:[a-z'\-]{2,20}\s+){1,3})(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|court|ct|gardens|gdns|grove|place|pl|terrace|hill|park|view|walk|mews|square|row|rise|parade|green|vale|meadow|meadows|fields|estate)(?![a-z])", Options, TimeoutMs)]
+    private static partial Regex StreetAddress();
+
+    [GeneratedRegex(@"(?<![a-z])(?:flat|apartment|apt|house number|door number)\s{0,2}(?:no\.?\s?)?\d{1,4}[a-z]?(?![a-z0-9])", Options, TimeoutMs)]
+    private static partial Regex Flat();
+
+    [GeneratedRegex(@"(?<![a-z])(?:date of birth|d\.?o\.?b\.?|born on|born|birthday is|bday is)\s{0,2}(?:is\s)?[:\-]?\s{0,2}\d{1,2}(?:st|nd|rd|th)?[\s/.\-]{1,2}(?:\d{1,2}|jan[a-z]*|feb[a-z]*|mar[a-z]*|apr[a-z]*|may|jun[a-z]*|jul[a-z]*|aug[a-z]*|sep[a-z]*|oct[a-z]*|nov[a-z]*|dec[a-z]*)(?:[\s/.\-,]{1,2}(?:19|20)?\d{2})?(?![\d])", Options, TimeoutMs)]
+    private static partial Regex DateOfBirth();
+
+    [GeneratedRegex(@"(?<![a-z])(?:she'?s|he'?s|she is|he is|they'?re|my (?:son|daughter|boy|girl|child|kid|little one)(?: is|'s)?|aged?|turned|turns|turning)\s{1,2}(?<age>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)(?![\d:.,]\d)(?![a-z])(?!\s{0,2}(?:pm|am|%|p\b|pence|pounds|quid|mins?|minutes|hours?|hrs?|o'?clock|days?|weeks?|months?|times|points|goals|miles|km|kg|cm|in a row|out of|of|-|/))", Options, TimeoutMs)]
+    private static partial Regex AgeStatement();
+
+    [GeneratedRegex(@"(?<![\d])(?<age>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)[\s\-]{0,2}(?:years?|yrs?|yr)[\s\-]{0,2}old|(?<![\d])(?<age>\d{1,2})\s?yo(?![a-z])", Options, TimeoutMs)]
+    private static partial Regex YearsOld();
+
+    public static void Detect(NormalisedText text, DetectionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(result);
+        var folded = text.Folded;
+
+        // Cheap gates: most comments have no digit and no '@' and skip every pattern.
+        var hasDigit = folded.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+        var hasAt = folded.Contains('@', StringComparison.Ordinal) || folded.Contains("(at)", StringComparison.Ordinal) || folded.Contains("[at]", StringComparison.Ordinal);
+
+        if (hasDigit)
+        {
+            Collect(text, result, Phone(), 0.92, "a UK phone number");
+            FindPostcodes(text, result);
+            FindAddresses(text, result);
+            Collect(text, result, Flat(), 0.72, "a flat or house number");
+            Collect(text, result, DateOfBirth(), 0.85, "a date of birth");
+        }
+
+        if (hasAt)
+        {
+            Collect(text, result, Email(), 0.88, "an e-mail address");
+        }
+
+        FindAges(text, result);
+    }
+
+    private static void Collect(NormalisedText text, DetectionResult result, Regex regex, double score, string what)
+    {
+        foreach (var match in regex.EnumerateMatches(text.Folded))
+        {
+            result.Add(new DetectorHit(Category.PupilIdentification, score, Name, $"contains {what}", [text.ToOriginal(match.Index, match.Length)]));
+        }
+    }
+
+    private static void FindPostcodes(NormalisedText text, DetectionResult result)
+    {
+        foreach (Match match in Postcode().Matches(text.Folded))
+        {
+            if (PostcodeAreas.Contains(match.Groups["area"].Value))
+            {
+                result.Add(new DetectorHit(Category.PupilIdentification, 0.85, Name, "contains a UK postcode", [text.ToOriginal(match.Index, match.Length)]));
+            }
+        }
+    }
+
+    private static void FindAddresses(NormalisedText text, DetectionResult result)
+    {
+        foreach (Match match in StreetAddress().Matches(text.Folded))
+        {
+            var words = match.Groups["words"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Any(AddressFillerWords.Contains))
+            {
+                continue;
+            }
+
+            result.Add(new DetectorHit(Category.PupilIdentification, 0.88, Name, "contains a street address", [text.ToOriginal(match.Index, match.Length)]));
+        }
+    }
+
+    private static void FindAges(NormalisedText text, DetectionResult result)
+    {
+        foreach (var regex in new[] { AgeStatement(), YearsOld() })
+        {
+            foreach (Match match in regex.Matches(text.Folded))
+            {
+                var age = ParseAge(match.Groups["age"].Value);
+                if (age is < 1 or > 17)
+                {
+                    continue;
+                }
+
+                // An age alone is a weak signal; the name detector raises it when a name stands beside it.
+                result.HasSchoolContext = true;
+                result.Add(new DetectorHit(Category.PupilIdentification, 0.35, Name, "gives a child's age", [text.ToOriginal(match.Index, match.Length)]));
+            }
+        }
+    }
+
+    private static int ParseAge(string value)
+    {
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        return Array.IndexOf(NumberWords, value);
+    }
+}

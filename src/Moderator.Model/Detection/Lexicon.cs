@@ -1,0 +1,401 @@
+using System.Globalization;
+using Moderator.Model.Text;
+
+namespace Moderator.Model.Detection;
+
+/// <summary>One curated term or phrase: what it signals and how strongly (1 mild, 2 strong, 3 severe).</summary>
+public sealed record LexiconEntry(string Target, int Severity, string Phrase, IReadOnlyList<LexiconWord> Words);
+
+/// <summary>One word of a phrase. A trailing '*' in the lexicon allows any ending ("fuck*"); "..." allows up to three words in between.</summary>
+public sealed record LexiconWord(string Key, string Squeezed, bool Prefix, bool Gap);
+
+/// <summary>A lexicon match: the entry and the folded range it covers.</summary>
+public readonly record struct LexiconHit(LexiconEntry Entry, int FoldedStart, int FoldedLength, bool Masked);
+
+/// <summary>
+/// The curated lexicons of seeds/lexicons/, one per target (a category code name or a tag such as "complaint").
+/// Lines: <c>severity&lt;TAB&gt;phrase</c>; '#' starts a comment. Matching is whole-word on de-obfuscated keys.
+/// </summary>
+public sealed class Lexicon
+{
+    private const int MaxGap = 3;
+
+    private readonly Dictionary<string, List<LexiconEntry>> _byFirstWord = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LexiconEntry>> _byFirstPrefix = new(StringComparer.Ordinal);
+    private readonly List<LexiconEntry> _entries = [];
+    private readonly List<(LexiconWord Word, List<LexiconEntry> Entries)> _firstWords = [];
+    private readonly Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _firstWordLookup;
+    private readonly Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _firstPrefixLookup;
+
+    private Lexicon(IEnumerable<LexiconEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            _entries.Add(entry);
+            var first = entry.Words[0];
+            if (first.Prefix)
+            {
+                AddTo(_byFirstPrefix, PrefixKey(first.Key), entry);
+            }
+            else
+            {
+                AddTo(_byFirstWord, first.Key, entry);
+                if (first.Squeezed != first.Key)
+                {
+                    AddTo(_byFirstWord, first.Squeezed, entry);
+                }
+            }
+        }
+
+        // Distinct first words, so a masked word ("f**k") is compared with each word once, not with every phrase.
+        foreach (var group in _entries.GroupBy(e => (e.Words[0].Key, e.Words[0].Prefix)))
+        {
+            _firstWords.Add((group.First().Words[0], group.ToList()));
+        }
+
+        _firstWordLookup = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
+        _firstPrefixLookup = _byFirstPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public IReadOnlyList<LexiconEntry> Entries => _entries;
+
+    public static Lexicon Empty { get; } = new([]);
+
+    /// <summary>Parses lexicon files given as (target, file text) pairs. Throws <see cref="FormatException"/> with the line on a bad line.</summary>
+    public static Lexicon Parse(IEnumerable<KeyValuePair<string, string>> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var entries = new List<LexiconEntry>();
+        foreach (var (target, text) in files)
+        {
+            var lineNumber = 0;
+            foreach (var rawLine in text.Split('\n'))
+            {
+                lineNumber++;
+                var line = rawLine.TrimEnd('\r');
+                var hash = line.IndexOf('#', StringComparison.Ordinal);
+                if (hash >= 0)
+                {
+                    line = line[..hash];
+                }
+
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                var tab = line.IndexOf('\t', StringComparison.Ordinal);
+                if (tab <= 0 || !int.TryParse(line.AsSpan(0, tab), NumberStyles.None, CultureInfo.InvariantCulture, out var severity) || severity is < 1 or > 3)
+                {
+                    throw new FormatException($"lexicon '{target}' line {lineNumber}: expected 'severity(1-3)<TAB>phrase'");
+                }
+
+                foreach (var phrase in Expand(line[(tab + 1)..].Trim()))
+                {
+                    var words = ParseWords(phrase);
+                    if (words.Count == 0 || words[0].Gap || words[^1].Gap || words.Exists(w => w.Prefix && w.Key.Length < 3))
+                    {
+                        throw new FormatException($"lexicon '{target}' line {lineNumber}: the phrase has no words, starts or ends with '...', or has a prefix shorter than 3 letters");
+                    }
+
+                    entries.Add(new LexiconEntry(target, severity, phrase, words));
+                }
+            }
+        }
+
+        return new Lexicon(entries);
+    }
+
+    /// <summary>Every match in the text, longest first at each position.</summary>
+    public void Match(NormalisedText text, List<LexiconHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(hits);
+        var tokens = text.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            MatchAt(text, tokens, i, hits);
+        }
+
+        // Letters split by spaces or dots, rebuilt as words, matched with the phrases around them.
+        if (text.JoinedView is { } view)
+        {
+            for (var i = 0; i < view.Count; i++)
+            {
+                MatchAt(text, view, i, hits);
+            }
+        }
+    }
+
+    private void MatchAt(NormalisedText text, IReadOnlyList<Token> tokens, int index, List<LexiconHit> hits)
+    {
+        var token = tokens[index];
+        if ((token.Shape & TokenShape.Masked) != 0)
+        {
+            foreach (var (word, entries) in _firstWords)
+            {
+                if (!WordMatches(text, token, word))
+                {
+                    continue;
+                }
+
+                foreach (var entry in entries)
+                {
+                    TryPhrase(text, tokens, index, entry, hits, masked: true);
+                }
+            }
+
+            return;
+        }
+
+        TryCandidates(text, tokens, index, text.Key(token), hits);
+        var squeezed = text.Squeezed(token);
+        if (!squeezed.SequenceEqual(text.Key(token)))
+        {
+            TryCandidates(text, tokens, index, squeezed, hits);
+        }
+
+        var alternative = text.Alternative(token);
+        if (!alternative.IsEmpty)
+        {
+            TryCandidates(text, tokens, index, alternative, hits);
+        }
+    }
+
+    private void TryCandidates(NormalisedText text, IReadOnlyList<Token> tokens, int index, ReadOnlySpan<char> key, List<LexiconHit> hits)
+    {
+        if (_firstWordLookup.TryGetValue(key, out var exact))
+        {
+            foreach (var entry in exact)
+            {
+                TryPhrase(text, tokens, index, entry, hits, masked: false);
+            }
+        }
+
+        if (key.Length >= 3 && _firstPrefixLookup.TryGetValue(key[..3], out var prefixed))
+        {
+            foreach (var entry in prefixed)
+            {
+                TryPhrase(text, tokens, index, entry, hits, masked: false);
+            }
+        }
+    }
+
+    private static void TryPhrase(NormalisedText text, IReadOnlyList<Token> tokens, int index, LexiconEntry entry, List<LexiconHit> hits, bool masked)
+    {
+        if (!WordMatches(text, tokens[index], entry.Words[0]))
+        {
+            return;
+        }
+
+        var end = MatchRest(text, tokens, index + 1, entry.Words, 1);
+        if (end < 0)
+        {
+            return;
+        }
+
+        var first = tokens[index];
+        var last = tokens[end - 1];
+        AddHit(hits, new LexiconHit(entry, first.Start, last.End - first.Start, masked));
+    }
+
+    /// <summary>Returns the token index after the match, or -1.</summary>
+    private static int MatchRest(NormalisedText text, IReadOnlyList<Token> tokens, int tokenIndex, IReadOnlyList<LexiconWord> words, int wordIndex)
+    {
+        if (wordIndex == words.Count)
+        {
+            return tokenIndex;
+        }
+
+        var word = words[wordIndex];
+        if (word.Gap)
+        {
+            for (var skip = 0; skip <= MaxGap && tokenIndex + skip <= tokens.Count; skip++)
+            {
+                var end = MatchRest(text, tokens, tokenIndex + skip, words, wordIndex + 1);
+                if (end >= 0)
+                {
+                    return end;
+                }
+            }
+
+            return -1;
+        }
+
+        if (tokenIndex >= tokens.Count || !WordMatches(text, tokens[tokenIndex], word))
+        {
+            return -1;
+        }
+
+        return MatchRest(text, tokens, tokenIndex + 1, words, wordIndex + 1);
+    }
+
+    private static bool WordMatches(NormalisedText text, Token token, LexiconWord word)
+    {
+        var key = text.Key(token);
+        if ((token.Shape & TokenShape.Masked) != 0)
+        {
+            return MaskedMatches(key, word.Key, word.Prefix);
+        }
+
+        if (word.Prefix)
+        {
+            // Squeezed prefixes only for elongated words: "nigerian" must not meet the stem of a slur.
+            var squeezedToken = text.Squeezed(token);
+            return key.StartsWith(word.Key) || (!squeezedToken.SequenceEqual(key) && squeezedToken.StartsWith(word.Squeezed)) ||
+                   (token.AltLength > 0 && text.Alternative(token).StartsWith(word.Key));
+        }
+
+        if (key.SequenceEqual(word.Key))
+        {
+            return true;
+        }
+
+        // Elongated words ("kiiiill", "shitt") compare squeezed; plain words must match exactly so "as" is not "ass".
+        var squeezed = text.Squeezed(token);
+        if (!squeezed.SequenceEqual(key) && squeezed.SequenceEqual(word.Squeezed))
+        {
+            return true;
+        }
+
+        return token.AltLength > 0 && text.Alternative(token).SequenceEqual(word.Key);
+    }
+
+    /// <summary>A masked word ("f**k", "sh*t", "f***ing") matches when its letters agree and each run of '*' stands for one or more letters.</summary>
+    internal static bool MaskedMatches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> word, bool prefix = false)
+    {
+        var letters = 0;
+        foreach (var c in pattern)
+        {
+            if (c != '*')
+            {
+                letters++;
+            }
+        }
+
+        // At least two visible letters, and the first one visible, so "***" or "*a" match nothing.
+        if (letters < 2 || pattern.IsEmpty || pattern[0] == '*')
+        {
+            return false;
+        }
+
+        return Wildcard(pattern, word, prefix);
+    }
+
+    /// <summary>With <paramref name="prefix"/>, the word may end before the pattern does ("f***ing" against the stem "fuck").</summary>
+    private static bool Wildcard(ReadOnlySpan<char> pattern, ReadOnlySpan<char> word, bool prefix)
+    {
+        if (word.IsEmpty && prefix)
+        {
+            return true;
+        }
+
+        if (pattern.IsEmpty)
+        {
+            return word.IsEmpty;
+        }
+
+        if (pattern[0] == '*')
+        {
+            var stars = 0;
+            while (stars < pattern.Length && pattern[stars] == '*')
+            {
+                stars++;
+            }
+
+            var rest = pattern[stars..];
+
+            // Each masking character hides one letter, or a few when the writer was careless ("f*ck", "f**k", "f***").
+            for (var take = 1; take <= Math.Min(word.Length, stars + 2); take++)
+            {
+                if (Wildcard(rest, word[take..], prefix))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return !word.IsEmpty && pattern[0] == word[0] && Wildcard(pattern[1..], word[1..], prefix);
+    }
+
+    private static void AddHit(List<LexiconHit> hits, LexiconHit hit)
+    {
+        foreach (var existing in hits)
+        {
+            if (existing.Entry == hit.Entry && existing.FoldedStart == hit.FoldedStart)
+            {
+                return;
+            }
+        }
+
+        hits.Add(hit);
+    }
+
+    /// <summary>Expands alternatives written with '|' ("dm|pm me" is "dm me" and "pm me").</summary>
+    private static List<string> Expand(string phrase)
+    {
+        var results = new List<string> { string.Empty };
+        foreach (var part in phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var options = part.Split('|', StringSplitOptions.RemoveEmptyEntries);
+            var next = new List<string>(results.Count * options.Length);
+            foreach (var prefix in results)
+            {
+                foreach (var option in options)
+                {
+                    var words = option.Replace('_', ' ');
+                    next.Add(prefix.Length == 0 ? words : prefix + " " + words);
+                }
+            }
+
+            results = next;
+        }
+
+        return results;
+    }
+
+    private static List<LexiconWord> ParseWords(string phrase)
+    {
+        var words = new List<LexiconWord>();
+        foreach (var part in phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "...")
+            {
+                words.Add(new LexiconWord(string.Empty, string.Empty, Prefix: false, Gap: true));
+                continue;
+            }
+
+            var prefix = part.EndsWith('*');
+            var body = prefix ? part[..^1] : part;
+            var normalised = TextNormaliser.Normalise(body);
+            for (var t = 0; t < normalised.Tokens.Count; t++)
+            {
+                var token = normalised.Tokens[t];
+                var key = normalised.Key(token).ToString();
+                var squeezed = normalised.Squeezed(token).ToString();
+                var isLast = t == normalised.Tokens.Count - 1;
+                words.Add(new LexiconWord(key, squeezed, prefix && isLast, Gap: false));
+            }
+        }
+
+        return words;
+    }
+
+    private static string PrefixKey(string key) => key.Length >= 3 ? key[..3] : key;
+
+    private static void AddTo(Dictionary<string, List<LexiconEntry>> map, string key, LexiconEntry entry)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            list = [];
+            map[key] = list;
+        }
+
+        if (!list.Contains(entry))
+        {
+            list.Add(entry);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using Moderator.Model.Text;
+
+namespace Moderator.Model.Detection;
+
+/// <summary>
+/// Full names (first name + surname, including hyphenated, Mc/Mac/O' and non-English surnames) in a school context.
+/// A first name alone and staff titles ("Mr Jones", "Mrs Patel") are allowed by the policies and never match.
+/// With a roster, every adjacent pair of words is hashed and looked up, whatever its case.
+/// </summary>
+public static class PupilNameDetector
+{
+    public const string Name = "pupil_name";
+    public const string RosterName = "roster";
+
+    private static readonly HashSet<string> Titles = new(
+        "mr mrs ms miss mx dr sir madam dame lord lady rev reverend father fr sister prof professor coach head headteacher teacher mister missus".Split(' '),
+        StringComparer.Ordinal);
+
+    private static readonly HashSet<string> ContextWords = new(
+        "year yr class form reception nursery photo photos picture pictures pic pics video assembly award awards certificate certificates teacher pupil pupils playground classroom team captain prefect".Split(' '),
+        StringComparer.Ordinal);
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> TitleLookup = Titles.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ContextLookup = ContextWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static void Detect(NormalisedText text, LexiconSet lexicons, IPupilRoster? roster, DetectionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(lexicons);
+        ArgumentNullException.ThrowIfNull(result);
+        var tokens = text.Tokens;
+        if (HasSchoolContext(text))
+        {
+            result.HasSchoolContext = true;
+        }
+
+        for (var i = 0; i + 1 < tokens.Count; i++)
+        {
+            var first = tokens[i];
+            var second = tokens[i + 1];
+            if (!IsGap(text.Folded, first.End, second.Start, allowHyphen: false))
+            {
+                continue;
+            }
+
+            // Extend the surname over a hyphen ("Smith-Okafor").
+            var last = i + 1;
+            while (last + 1 < tokens.Count && IsNameShaped(tokens[last + 1]) && IsGap(text.Folded, tokens[last].End, tokens[last + 1].Start, allowHyphen: true) &&
+                   text.Folded[tokens[last].End] == '-')
+            {
+                last++;
+            }
+
+            if (roster is not null)
+            {
+                // The roster matches whatever the case: extend over hyphens without looking at capitals.
+                var rosterLast = i + 1;
+                while (rosterLast + 1 < tokens.Count && IsGap(text.Folded, tokens[rosterLast].End, tokens[rosterLast + 1].Start, allowHyphen: true) &&
+                       text.Folded[tokens[rosterLast].End] == '-')
+                {
+                    rosterLast++;
+                }
+
+                if (RosterContains(text, roster, first, tokens, i + 1, rosterLast))
+                {
+                    result.Add(new DetectorHit(Category.PupilIdentification, 0.97, RosterName, "names a pupil on the school's roster",
+                        [text.ToOriginal(first.Start, tokens[rosterLast].End - first.Start)]));
+                    i = rosterLast - 1;
+                    continue;
+                }
+            }
+
+            var span = text.ToOriginal(first.Start, tokens[last].End - first.Start);
+
+            var firstKey = text.Key(first);
+            var secondKey = text.Key(second);
+            if (!IsNameShaped(first) || !IsNameShaped(second) || (first.Shape & TokenShape.Numeric) != 0 ||
+                lexicons.NotNamesLookup.Contains(firstKey) || lexicons.NotNamesLookup.Contains(secondKey) ||
+                (i > 0 && TitleLookup.Contains(text.Key(tokens[i - 1]))) || secondKey.Length < 2 || firstKey.Length < 2 ||
+                IsRomanNumeral(secondKey) || result.IsInnocent(first.Start, tokens[last].End))
+            {
+                continue;
+            }
+
+            var knownFirstName = lexicons.FirstNamesLookup.Contains(firstKey);
+            double score;
+            string explanation;
+            if (result.HasSchoolContext)
+            {
+                // An unknown first word may be a place or an event ("Alton Towers", "Burns Night"): below review alone.
+                score = knownFirstName || LooksLikeSurname(text.Original, text.OriginalIndex(second.Start)) ? 0.9 : 0.45;
+                explanation = "gives a full name in a school context (year, form, class, photo or age)";
+            }
+            else
+            {
+                score = knownFirstName ? 0.45 : 0.25;
+                explanation = "gives what looks like a full name";
+            }
+
+            result.Add(new DetectorHit(Category.PupilIdentification, score, Name, explanation, [span]));
+            i = last - 1;
+        }
+    }
+
+    private static bool RosterContains(NormalisedText text, IPupilRoster roster, Token first, IReadOnlyList<Token> tokens, int from, int to)
+    {
+        var parts = new List<string>(to - from + 2) { text.Key(first).ToString() };
+        for (var k = from; k <= to; k++)
+        {
+            parts.Add(text.Key(tokens[k]).ToString());
+        }
+
+        // Try "first last" and, for hyphenated surnames, "first last-part".
+        if (roster.Contains(HashedPupilRoster.NormaliseName(string.Join(' ', parts[0], parts[1]))))
+        {
+            return true;
+        }
+
+        return parts.Count > 2 && roster.Contains(HashedPupilRoster.NormaliseName(parts[0] + " " + string.Join('-', parts.Skip(1))));
+    }
+
+    private static bool IsRomanNumeral(ReadOnlySpan<char> key) => key.Length <= 5 && !key.ContainsAnyExcept("ivxlc");
+
+    private static bool IsNameShaped(Token token) =>
+        (token.Shape & (TokenShape.Capitalised | TokenShape.AllCaps)) != 0 && (token.Shape & (TokenShape.Numeric | TokenShape.Leet | TokenShape.Masked)) == 0;
+
+    private static bool LooksLikeSurname(string original, int index)
+    {
+        var rest = original.AsSpan(index);
+        if (rest.Length < 4)
+        {
+            return false;
+        }
+
+        // McDonald, MacLeod, O'Brien, O’Neill: a prefix followed by a capital.
+        return (rest.StartsWith("Mc", StringComparison.Ordinal) && char.IsUpper(rest[2])) ||
+               (rest.StartsWith("Mac", StringComparison.Ordinal) && char.IsUpper(rest[3])) ||
+               ((rest.StartsWith("O'", StringComparison.Ordinal) || rest.StartsWith("O\u2019", StringComparison.Ordinal)) && char.IsUpper(rest[2]));
+    }
+
+    private static bool IsGap(string folded, int from, int to, bool allowHyphen)
+    {
+        if (to - from is < 1 or > 2)
+        {
+            return false;
+        }
+
+        for (var k = from; k < to; k++)
+        {
+            var c = folded[k];
+            if (c != ' ' && !(allowHyphen && c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Year groups ("year 4", "Y6"), forms ("4B", "6W", "RM"), class words and photo words.</summary>
+    internal static bool HasSchoolContext(NormalisedText text)
+    {
+        var tokens = text.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var key = text.Key(tokens[i]);
+            if (ContextLookup.Contains(key))
+            {
+                return true;
+            }
+
+            // Forms and year groups: "4b", "6w", "y6", "yr3", "rb".
+            if (key.Length == 2 && ((char.IsAsciiDigit(key[0]) && key[0] is >= '1' and <= '9' && char.IsAsciiLetter(key[1])) || (key[0] == 'y' && char.IsAsciiDigit(key[1]))))
+            {
+                return true;
+            }
+
+            if (key.Length == 3 && key[0] == 'y' && key[1] == 'r' && char.IsAsciiDigit(key[2]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

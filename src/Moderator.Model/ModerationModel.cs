@@ -1,0 +1,160 @@
+using Moderator.Model.Classifier;
+using Moderator.Model.Detection;
+using Moderator.Model.Policy;
+using Moderator.Model.Text;
+
+namespace Moderator.Model;
+
+/// <summary>
+/// The moderation model: normaliser, detectors (lexicons, contact details, pupil names, roster, links) and the
+/// trained linear classifier, combined per category (the larger of the detector's score and the calibrated
+/// probability, the classifier itself seeing the detector signals as features), then the policy.
+/// Never throws from <see cref="Score"/>: a failure yields Review with <see cref="ModelAssessment.FailedClosed"/>.
+/// </summary>
+public sealed class ModerationModel : ICommentScorer
+{
+    public const string ClassifierDetector = "classifier";
+
+    private static readonly IReadOnlyList<string> NoTags = [];
+
+    private readonly LinearClassifier? _classifier;
+
+    public ModerationModel(LexiconSet lexicons, LinearClassifier? classifier, ModelHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(lexicons);
+        ArgumentNullException.ThrowIfNull(header);
+        Lexicons = lexicons;
+        _classifier = classifier;
+        Header = header;
+        ModelVersion = header.FullVersion;
+    }
+
+    public string ModelVersion { get; }
+
+    public ModelHeader Header { get; }
+
+    public LexiconSet Lexicons { get; }
+
+    public bool HasClassifier => _classifier is not null;
+
+    /// <summary>A model with the detectors only (no trained classifier), for tests and for a first start without a model file.</summary>
+    public static ModerationModel DetectorsOnly(LexiconSet lexicons) => new(lexicons, null, ModelHeader.DetectorsOnly);
+
+    public static ModerationModel Load(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Load(stream);
+    }
+
+    public static ModerationModel Load(Stream stream) => ModelFile.Read(stream);
+
+    public ModelAssessment Score(string text, ScoringContext? context = null)
+    {
+        try
+        {
+            return Assess(text ?? string.Empty, context);
+        }
+#pragma warning disable CA1031 // The contract: scoring never throws; a failure is reviewed by people (fail closed).
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return FailedClosed();
+        }
+    }
+
+    /// <summary>Runs the detectors only (used by training to build the classifier's detector features).</summary>
+    public static DetectionResult Detect(NormalisedText normalised, LexiconSet lexicons, ScoringContext? context)
+    {
+        ArgumentNullException.ThrowIfNull(lexicons);
+        var result = new DetectionResult();
+        LexiconDetector.Detect(normalised, lexicons.Lexicon, result);
+        ContactDetector.Detect(normalised, result);
+        PupilNameDetector.Detect(normalised, lexicons, context?.Roster, result);
+        LinkDetector.Detect(normalised, context, result);
+        return result;
+    }
+
+    private ModelAssessment Assess(string text, ScoringContext? context)
+    {
+        var normalised = TextNormaliser.Normalise(text);
+        var detection = Detect(normalised, Lexicons, context);
+        var policy = context?.Thresholds is null ? ModerationPolicy.Default : new ModerationPolicy(context.Thresholds);
+
+        Span<double> probabilities = stackalloc double[LinearClassifier.HeadCount];
+        probabilities.Clear();
+        _classifier?.Predict(normalised, detection, probabilities);
+
+        var scores = new Dictionary<Category, double>(Categories.All.Count);
+        var reasons = new List<Reason>();
+        foreach (var category in Categories.All)
+        {
+            var detectorScore = detection.MaxScore(category);
+            var classifierScore = probabilities[(int)category];
+            var score = Math.Clamp(Math.Max(detectorScore, classifierScore), 0, 1);
+            scores[category] = score;
+            if (!policy.IsAtOrAboveReview(category, score))
+            {
+                continue;
+            }
+
+            foreach (var hit in detection.Hits)
+            {
+                if (hit.Category == category && policy.IsAtOrAboveReview(category, hit.Score))
+                {
+                    reasons.Add(new Reason(category, hit.Score, hit.Detector, HouseRules.For(category), hit.Explanation, hit.Spans));
+                }
+            }
+
+            if (_classifier is not null && policy.IsAtOrAboveReview(category, classifierScore))
+            {
+                var spans = _classifier.TopWords(normalised, (int)category, 3);
+                reasons.Add(new Reason(category, classifierScore, ClassifierDetector, HouseRules.For(category),
+                    "the trained classifier scores the wording as " + category.CodeName(), spans));
+            }
+        }
+
+        var isComplaint = _classifier is not null
+            ? probabilities[LinearClassifier.ComplaintHead] >= 0.5 || detection.ComplaintSignals >= 2 ||
+              (probabilities[LinearClassifier.ComplaintHead] >= 0.25 && detection.ComplaintSignals >= 1)
+            : detection.ComplaintSignals >= 1;
+        IReadOnlyList<string> tags = NoTags;
+        if (isComplaint || detection.Tags.Count > 0)
+        {
+            var list = new List<string>(detection.Tags.Order(StringComparer.Ordinal));
+            if (isComplaint)
+            {
+                list.Insert(0, ModelAssessment.ComplaintTag);
+            }
+
+            tags = list;
+        }
+
+        var verdict = policy.Decide(scores, detection.HasLink, isComplaint);
+
+        // A complaint tag never hides on the classifier's word alone: only a detector's own evidence (a phone number,
+        // a slur, a threat phrase) can still hide it; otherwise it is at most reviewed.
+        if (isComplaint && verdict >= Verdict.Hide)
+        {
+            var detectorScores = new Dictionary<Category, double>(Categories.All.Count);
+            foreach (var category in Categories.All)
+            {
+                detectorScores[category] = detection.MaxScore(category);
+            }
+
+            var detectorVerdict = policy.Decide(detectorScores, detection.HasLink, isComplaint);
+            verdict = detectorVerdict >= Verdict.Hide ? detectorVerdict : Verdict.Review;
+        }
+        return new ModelAssessment(verdict, scores, reasons, tags, ModelVersion, FailedClosed: false);
+    }
+
+    private ModelAssessment FailedClosed()
+    {
+        var scores = new Dictionary<Category, double>();
+        foreach (var category in Categories.All)
+        {
+            scores[category] = 0;
+        }
+
+        return new ModelAssessment(Verdict.Review, scores, [], NoTags, ModelVersion, FailedClosed: true);
+    }
+}
