@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Moderator.Admin.Infrastructure;
 using Moderator.Admin.Security;
 using Moderator.Core.Hosting;
+using Moderator.Core.Security;
 using Moderator.Core.Storage;
 using Moderator.Core.Workflow;
 using Npgsql;
@@ -43,6 +44,10 @@ public static class AdminExtensions
         var database = sharedDatabase ?? await DatabaseConnection.OpenAsync(builder.Configuration, bootstrapLogging);
         builder.Services.AddModeratorStorage(database.ConnectionString, migrateOnStart: sharedDatabase is null);
         builder.Services.AddModeratorWorkflow();
+
+        // The key ring lives in the database: sessions survive restarts and work across Admin instances, and page
+        // credentials encrypted here can be read by the worker.
+        builder.Services.AddModeratorDataProtection();
 
         // Admin never calls a platform (architecture.md): the worker dispatches the outbox, so its dispatcher is not needed here.
         builder.Services.RemoveAll<OutboxDispatcher>();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Moderator.Admin.Tests.Support;
+using Moderator.Core;
 using Moderator.Core.Workflow;
 using Moderator.Model;
 

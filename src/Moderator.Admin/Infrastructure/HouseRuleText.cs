@@ -1,3 +1,4 @@
+using Moderator.Core;
 using Moderator.Core.Workflow;
 using Moderator.Model;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Moderator.Admin.Security;
+using Moderator.Core;
 using Moderator.Core.Workflow;
 using Moderator.Model;
 

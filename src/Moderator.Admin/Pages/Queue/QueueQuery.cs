@@ -1,4 +1,5 @@
 using Dapper;
+using Moderator.Core;
 using Moderator.Core.Workflow;
 using Moderator.Model;
 using Npgsql;

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Moderator.Admin.Security;
+using Moderator.Core;
 using Moderator.Core.Workflow;
 
 namespace Moderator.Admin.Pages.Admin.Pages;
