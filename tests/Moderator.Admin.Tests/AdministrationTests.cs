@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Moderator.Admin.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Moderator.Core.Security;
 using Moderator.Core.Workflow;
 
 namespace Moderator.Admin.Tests;
@@ -114,6 +116,22 @@ public sealed partial class AdministrationTests(AdminFixture fixture) : IClassFi
         var after = await leaver.GetAsync(new Uri("/Queue", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
         Assert.StartsWith("/Account/SignIn", after.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connecting_a_page_stores_its_token_encrypted_so_the_worker_can_read_it()
+    {
+        using var admin = await AdminClient.SignedInAsync(fixture.Admin, _world.B.Usernames["admin"]);
+        var url = $"/Admin/Pages/Detail/{_world.B.PageId}";
+        const string token = "EAAB-page-token-for-the-test-0123456789";
+
+        await AdminClient.PostFormAsync(admin, url + "?handler=Connect", new Dictionary<string, string> { ["secret"] = token }, url);
+
+        var stored = (await World.Organisation(fixture.DataSource).GetPageAsync(_world.B.PageId)).CredentialsCiphertext;
+        Assert.NotNull(stored);
+        Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
+        Assert.Equal(token, fixture.Admin.Services.GetRequiredService<SecretProtector>().Unprotect(stored));
+        Assert.DoesNotContain(token, await admin.GetStringAsync(new Uri(url, UriKind.Relative)), StringComparison.Ordinal);
     }
 
     [GeneratedRegex("<code>([a-z0-9-]+)</code>")]

@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Moderator.Admin.Infrastructure;
 using Moderator.Admin.Security;
+using Moderator.Core.Security;
 using Moderator.Core.Workflow;
 using Page = Moderator.Core.Workflow.Page;
 
 namespace Moderator.Admin.Pages.Admin.Pages;
 
 /// <summary>One page: its approval form, moderators, status, thresholds and alerts. Every change is audited by the workflow.</summary>
-public sealed class DetailModel(Organisation organisation, StaffDirectory directory) : PageModel
+public sealed class DetailModel(Organisation organisation, StaffDirectory directory, SecretProtector secrets) : PageModel
 {
     public Page Item { get; private set; } = null!;
 
@@ -109,6 +110,27 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
 
         await organisation.ChangePollIntervalAsync(id, TimeSpan.FromMinutes(minutes), User.Actor(), cancellationToken);
         TempData["Notice"] = "Polling interval changed.";
+        return RedirectToPage("/Admin/Pages/Detail", new { id });
+    }
+
+    /// <summary>
+    /// Stores the page's credentials (the page token, or the platform's JSON for refreshable ones) encrypted with the
+    /// shared key ring; the plain secret is never stored, logged or shown again. A page waiting for reconnection resumes.
+    /// </summary>
+    public async Task<IActionResult> OnPostConnectAsync(Guid id, string? secret, CancellationToken cancellationToken)
+    {
+        if (!await IsMineAsync(id, cancellationToken))
+        {
+            return Forbid();
+        }
+
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            throw new WorkflowRuleException("Paste the page's access token from the platform.");
+        }
+
+        var page = await organisation.ReconnectAsync(id, secrets.Protect(secret.Trim()), User.Actor(), cancellationToken);
+        TempData["Notice"] = $"Credentials stored (encrypted). The page is {page.Status}.";
         return RedirectToPage("/Admin/Pages/Detail", new { id });
     }
 
