@@ -52,7 +52,8 @@ public static class AdminExtensions
         // Admin never calls a platform (architecture.md): the worker dispatches the outbox, so its dispatcher is not needed here.
         builder.Services.RemoveAll<OutboxDispatcher>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
-        builder.Services.AddAdminWeb();
+        var singleSignOn = builder.Configuration.GetSection(SingleSignOnOptions.SectionName).Get<SingleSignOnOptions>() ?? new SingleSignOnOptions();
+        builder.Services.AddAdminWeb(singleSignOn);
         return database;
     }
 
@@ -72,8 +73,9 @@ public static class AdminExtensions
         return app;
     }
 
-    private static void AddAdminWeb(this IServiceCollection services)
+    private static void AddAdminWeb(this IServiceCollection services, SingleSignOnOptions singleSignOn)
     {
+        services.AddSingleton(singleSignOn);
         DapperTimestamps.Register();
         services.AddSingleton<StaffPasswords>();
         services.AddSingleton<Pages.Queue.QueueReader>();
@@ -90,7 +92,9 @@ public static class AdminExtensions
                 o.Cookie.Name = "moderator.session";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.Cookie.SameSite = SameSiteMode.Strict;
+                // Strict unless single sign-on is on: the return from the identity provider is a cross-site
+                // navigation, and a Strict cookie set there would not be sent on the redirect that follows.
+                o.Cookie.SameSite = singleSignOn.AnyEnabled ? SameSiteMode.Lax : SameSiteMode.Strict;
                 o.LoginPath = "/Account/SignIn";
                 o.LogoutPath = "/Account/SignOut";
                 o.AccessDeniedPath = "/Account/AccessDenied";
@@ -103,7 +107,8 @@ public static class AdminExtensions
                     context.Response.StatusCode = StatusCodes.Status403Forbidden;
                     return Task.CompletedTask;
                 };
-            });
+            })
+            .AddSingleSignOn(singleSignOn);
         services.AddAuthorization(AdminPolicies.Add);
         services.AddAntiforgery(o =>
         {
@@ -118,6 +123,7 @@ public static class AdminExtensions
             {
                 o.Conventions.AllowAnonymousToPage("/Account/SignIn");
                 o.Conventions.AllowAnonymousToPage("/Status");
+                o.Conventions.AllowAnonymousToPage("/Account/External");
                 o.Conventions.AuthorizePage("/Account/ChangePassword", AdminPolicies.SignedIn);
                 o.Conventions.AuthorizePage("/Account/SignOut", AdminPolicies.SignedIn);
                 o.Conventions.AuthorizeFolder("/Queue", AdminPolicies.Moderation);

@@ -35,6 +35,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
     private static readonly Dictionary<string, Func<Person, bool>> Rules = new(StringComparer.Ordinal)
     {
         ["/Account/SignIn"] = _ => true,
+        ["/Account/External"] = _ => true,
         ["/Status"] = _ => true,
         ["/Account/ChangePassword"] = p => p.SignedIn,
         ["/Account/SignOut"] = p => p.SignedIn,
@@ -111,7 +112,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
                     else if (allowed)
                     {
                         // Allowed people are not made to change anything here; their POST must still need a token.
-                        if (page.Path is "/Status" or "/Account/SignIn")
+                        if (page.Path is "/Status" or "/Account/SignIn" or "/Account/External")
                         {
                             continue;
                         }
@@ -148,7 +149,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
     }
 
     private static string Expected(string path, Person person, bool allowed) =>
-        path == "/Status" ? "404"
+        path is "/Status" or "/Account/External" ? "404"
         : allowed ? "allowed"
         : !person.SignedIn ? "sign-in"
         : "403";

@@ -71,6 +71,16 @@ public sealed class SecurityShellTests(AdminFixture fixture) : IClassFixture<Adm
     }
 
     [Fact]
+    public async Task Without_configuration_single_sign_on_is_neither_offered_nor_reachable()
+    {
+        using var client = AdminClient.Anonymous(_admin);
+        Assert.DoesNotContain("Sign in with Microsoft", await client.GetStringAsync(new Uri("/Account/SignIn", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/Account/External", UriKind.Relative))).StatusCode);
+        var challenge = await AdminClient.PostFormAsync(client, "/Account/External?handler=Challenge", new Dictionary<string, string> { ["provider"] = "microsoft" }, "/Account/SignIn");
+        Assert.Equal(HttpStatusCode.NotFound, challenge.StatusCode);
+    }
+
+    [Fact]
     public async Task The_stylesheet_is_served_from_the_assembly_with_long_caching()
     {
         using var client = AdminClient.Anonymous(_admin);

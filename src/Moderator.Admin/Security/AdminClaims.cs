@@ -14,7 +14,7 @@ public static class AdminClaims
     /// <summary>The account's version when the cookie was issued: a change (password, deactivation) ends old sessions.</summary>
     public const string Stamp = "moderator:stamp";
 
-    public static ClaimsPrincipal For(StaffMember staff, int stamp, string authenticationType)
+    public static ClaimsPrincipal For(StaffMember staff, int stamp, string authenticationType, bool viaSingleSignOn = false)
     {
         ArgumentNullException.ThrowIfNull(staff);
         var claims = new List<Claim>
@@ -26,7 +26,7 @@ public static class AdminClaims
         };
         claims.AddRange(staff.Roles.Select(r => new Claim(ClaimTypes.Role, r.ToString())));
         claims.AddRange(staff.SchoolIds.Select(s => new Claim(School, s.ToString())));
-        if (staff.MustChangePassword)
+        if (staff.MustChangePassword && !viaSingleSignOn)
         {
             claims.Add(new Claim(MustChangePassword, "true"));
         }

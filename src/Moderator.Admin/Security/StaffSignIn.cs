@@ -65,12 +65,51 @@ public sealed partial class StaffSignIn(StaffDirectory directory, StaffPasswords
         return new SignInAttempt(SignInOutcome.SignedIn, principal, staff.MustChangePassword);
     }
 
+    /// <summary>
+    /// Single sign-on onto an existing account only: by the provider's subject once linked, otherwise by a verified
+    /// e-mail address of an account not yet linked to any provider (then linked, audited). Nobody registers this way.
+    /// </summary>
+    public async Task<SignInAttempt> ExternalSignInAsync(string provider, string? subject, string? email, bool emailVerified, CancellationToken cancellationToken)
+    {
+        var failed = new SignInAttempt(SignInOutcome.Failed, null, false);
+        if (string.IsNullOrWhiteSpace(subject))
+        {
+            return failed;
+        }
+
+        var staff = await directory.FindByExternalLoginAsync(provider, subject, cancellationToken);
+        if (staff is null && emailVerified && !string.IsNullOrWhiteSpace(email))
+        {
+            var byEmail = await directory.FindBySignInNameAsync(email, cancellationToken);
+            if (byEmail is not null && byEmail.ExternalProvider is null && string.Equals(byEmail.Email, email.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                await directory.LinkExternalLoginAsync(byEmail.Id, provider, subject, Actor.Staff(byEmail.Id), cancellationToken);
+                staff = byEmail;
+            }
+        }
+
+        if (staff is null || !staff.Active)
+        {
+            LogExternalRefused(logger, provider);
+            return failed;
+        }
+
+        if (staff.IsLockedOut(clock.GetUtcNow()))
+        {
+            return new SignInAttempt(SignInOutcome.LockedOut, null, false);
+        }
+
+        await directory.RecordSignInSuccessAsync(staff.Id, cancellationToken);
+        LogSignedIn(logger, staff.Id);
+        return new SignInAttempt(SignInOutcome.SignedIn, await PrincipalForAsync(staff.Id, cancellationToken, viaSingleSignOn: true), false);
+    }
+
     /// <summary>A fresh principal from the account as it is now (after a password change, for instance).</summary>
-    public async Task<ClaimsPrincipal> PrincipalForAsync(Guid staffId, CancellationToken cancellationToken)
+    public async Task<ClaimsPrincipal> PrincipalForAsync(Guid staffId, CancellationToken cancellationToken, bool viaSingleSignOn = false)
     {
         var staff = await directory.GetAsync(staffId, cancellationToken);
         var stamp = await StampAsync(staffId, cancellationToken);
-        return AdminClaims.For(staff, stamp?.Version ?? 0, CookieAuthenticationDefaults.AuthenticationScheme);
+        return AdminClaims.For(staff, stamp?.Version ?? 0, CookieAuthenticationDefaults.AuthenticationScheme, viaSingleSignOn);
     }
 
     /// <summary>
@@ -112,6 +151,9 @@ public sealed partial class StaffSignIn(StaffDirectory directory, StaffPasswords
 
     [LoggerMessage(EventId = 702, Level = LogLevel.Information, Message = "Session of staff {StaffId} ended: the account changed")]
     private static partial void LogSessionEnded(ILogger logger, Guid staffId);
+
+    [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "Single sign-on through {Provider} refused: no matching active staff account")]
+    private static partial void LogExternalRefused(ILogger logger, string provider);
 
     private sealed class AccountStamp
     {

@@ -7,10 +7,12 @@ namespace Moderator.Admin.Tests.Support;
 public sealed class AdminFactory : WebApplicationFactory<Program>
 {
     private readonly string _connectionString;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public AdminFactory(string connectionString, bool realPort = false)
+    public AdminFactory(string connectionString, bool realPort = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         _connectionString = connectionString;
+        _settings = settings ?? new Dictionary<string, string>();
         if (realPort)
         {
             UseKestrel(0);
@@ -24,5 +26,9 @@ public sealed class AdminFactory : WebApplicationFactory<Program>
             .UseSetting("Logging:Directory", Path.Combine(Path.GetTempPath(), "moderator-admin-tests"))
             .UseSetting("Serilog:MinimumLevel", "Warning")
             .UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

@@ -28,11 +28,16 @@ public class AdminFixture : IAsyncLifetime
 
     public Npgsql.NpgsqlDataSource DataSource => _database.DataSource;
 
+    public string ConnectionString => _database.ConnectionString;
+
+    /// <summary>Extra configuration for the app (e.g. single sign-on).</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
         await _database.InitializeAsync();
         World = await World.SeedAsync(_database.DataSource, _tagA, _tagB);
-        Admin = new AdminFactory(_database.ConnectionString, _realPort);
+        Admin = new AdminFactory(_database.ConnectionString, _realPort, Settings);
         if (_realPort)
         {
             Admin.StartServer();
