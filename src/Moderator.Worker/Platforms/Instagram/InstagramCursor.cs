@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -9,7 +10,7 @@ namespace Moderator.Worker.Platforms.Instagram;
 /// The poll cursor of one Instagram account. Instagram has no time filter on comments and a late reply can land under an
 /// old top-level comment, so a timestamp cannot say what is new; the cursor therefore keeps, per scanned media, its
 /// <c>comments_count</c> at the last scan and the set of comment ids seen on it. Ids are stored as 64-bit prefixes of
-/// their SHA-256 (8 bytes each, sorted, base64): compact, and no id in clear inside the page row. Media that leave the
+/// their SHA-256 (8 bytes each, sorted, base64url): compact, and no id in clear inside the page row. Media that leave the
 /// scanned window leave the cursor, so it stays bounded by MaxMediaPerPoll × MaxCommentsPerMedia (replies included).
 /// </summary>
 public sealed class InstagramCursor
@@ -100,12 +101,12 @@ public sealed class InstagramCursor
             offset += sizeof(ulong);
         }
 
-        return Convert.ToBase64String(bytes);
+        return Base64Url.EncodeToString(bytes);
     }
 
     private static HashSet<ulong> Decode(string? text)
     {
-        var bytes = Convert.FromBase64String(text ?? string.Empty);
+        var bytes = Base64Url.DecodeFromChars(text ?? string.Empty);
         if (bytes.Length % sizeof(ulong) != 0)
         {
             throw new FormatException("The id set is not a whole number of 8-byte keys.");
@@ -127,7 +128,7 @@ public sealed record MediaSeen(int CommentsCount, IReadOnlySet<ulong> Ids)
     public bool HasSeen(string commentId) => Ids.Contains(InstagramCursor.KeyOf(commentId));
 }
 
-/// <summary>The cursor's JSON: <c>{"v":1,"full":unix-seconds,"media":{"&lt;media-id&gt;":{"count":n,"seen":"base64"}}}</c>.</summary>
+/// <summary>The cursor's JSON: <c>{"v":1,"full":unix-seconds,"media":{"&lt;media-id&gt;":{"count":n,"seen":"base64url"}}}</c>.</summary>
 public sealed record InstagramCursorDocument(int V, long Full, Dictionary<string, InstagramCursorMedia>? Media);
 
 public sealed record InstagramCursorMedia(int Count, string? Seen);

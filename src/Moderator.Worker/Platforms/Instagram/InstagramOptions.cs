@@ -70,9 +70,19 @@ public sealed class InstagramOptions
             yield return "Instagram:RequestTimeout must be between 0 and 5 minutes.";
         }
 
-        if (MediaLookback <= TimeSpan.Zero || FirstPollLookback <= TimeSpan.Zero || FullScanInterval <= TimeSpan.Zero)
+        if (MediaLookback <= TimeSpan.Zero)
         {
-            yield return "Instagram:MediaLookback, FirstPollLookback and FullScanInterval must be positive.";
+            yield return "Instagram:MediaLookback must be positive.";
+        }
+
+        if (FirstPollLookback <= TimeSpan.Zero)
+        {
+            yield return "Instagram:FirstPollLookback must be positive.";
+        }
+
+        if (FullScanInterval <= TimeSpan.Zero)
+        {
+            yield return "Instagram:FullScanInterval must be positive.";
         }
 
         if (MaxMediaPerPoll is < 1 or > 1000)
