@@ -85,6 +85,7 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopWebhooksAsync();
         if (_app is { } app)
         {
             _app = null;
@@ -160,6 +161,7 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
                 now,
                 sequence);
             _comments.Add(comment.Id, comment);
+            QueueWebhook(comment);
             return comment.Id;
         }
     }

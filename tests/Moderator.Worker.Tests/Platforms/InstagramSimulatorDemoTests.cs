@@ -1,8 +1,9 @@
 using Moderator.Worker.Simulator;
+using Xunit.Abstractions;
 
 namespace Moderator.Worker.Tests.Platforms;
 
-public sealed class InstagramSimulatorDemoTests
+public sealed class InstagramSimulatorDemoTests(ITestOutputHelper output)
 {
     private static IReadOnlyList<DemoComment> Feed() =>
         DemoFeed.Load(DemoFeed.Locate(AppContext.BaseDirectory, DemoFeed.InstagramRelativePath) ?? throw new InvalidOperationException("seeds/demo/instagram-comments.tsv not found"));
@@ -38,8 +39,12 @@ public sealed class InstagramSimulatorDemoTests
 
         clock.Advance(TimeSpan.FromSeconds(40));
         await replay.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        var requestsBeforeSecond = harness.Simulator.TotalRequests;
         var second = await harness.Connector.ListNewCommentsAsync(access, first.NextCursor, CancellationToken.None);
+        var requestsBeforeThird = harness.Simulator.TotalRequests;
         var third = await harness.Connector.ListNewCommentsAsync(access, second.NextCursor, CancellationToken.None);
+        var quietPollRequests = harness.Simulator.TotalRequests - requestsBeforeThird;
+        output.WriteLine($"demo: {feed.Count} comments on {school.PostIds.Count} media; requests: first poll {requestsBeforeSecond}, second {requestsBeforeThird - requestsBeforeSecond}, quiet poll {quietPollRequests}; cursor {third.NextCursor!.Length} chars");
 
         Assert.Equal(InstagramSimulator.DemoUsername, school.Page.Name);
         Assert.Equal(feed.Count, first.Comments.Count + second.Comments.Count);
@@ -48,6 +53,8 @@ public sealed class InstagramSimulatorDemoTests
             feed.Select(c => c.Text).Order(StringComparer.Ordinal),
             first.Comments.Concat(second.Comments).Select(c => c.Text).Order(StringComparer.Ordinal));
         Assert.Empty(third.Comments);
+        Assert.Equal(1, quietPollRequests);
+        Assert.InRange(third.NextCursor!.Length, 1, 2000);
         Assert.All(replay.Posted, posted => Assert.Equal(school.PostIds[posted.Source.PostKey], harness.Simulator.Comment(posted.CommentId).PostId));
     }
 }

@@ -1,4 +1,13 @@
+using System.Collections.Concurrent;
+using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Moderator.Core;
 using Moderator.Core.Platforms;
 
@@ -81,5 +90,82 @@ public sealed class InstagramWebhookTests
         var delivery = MetaWebhook.Receive(body, MetaWebhook.Sign(body, AppSecret), AppSecret);
 
         Assert.Equal(MetaWebhookStatus.Malformed, delivery.Status);
+    }
+
+    [Fact]
+    public async Task The_simulator_sends_signed_instagram_comment_webhooks_that_a_receiver_accepts_and_a_wrong_secret_is_refused()
+    {
+        await using var receiver = await Receiver.StartAsync(AppSecret);
+        await using var harness = await InstagramHarness.StartAsync();
+        await using var other = await InstagramHarness.StartAsync();
+        harness.Simulator.EnableWebhooks(receiver.Url, AppSecret);
+        other.Simulator.EnableWebhooks(receiver.Url, "not-the-app-secret");
+        var media = harness.Simulator.AddMedia(harness.Account.Id, "Book week");
+
+        var comment = harness.Simulator.AddComment(media, "first");
+        var reply = harness.Simulator.AddComment(media, "a reply", parentCommentId: comment);
+        other.Simulator.AddComment(other.Simulator.AddMedia(other.Account.Id, "Elsewhere"), "forged");
+        await Eventually.WaitUntilAsync(() => harness.Simulator.WebhooksDelivered == 2 && other.Simulator.WebhooksFailed == 1, because: "two accepted, one refused");
+
+        Assert.Equal(
+            [
+                new MetaCommentChange(harness.Account.Id, comment, media, null, "add", Platform.Instagram),
+                new MetaCommentChange(harness.Account.Id, reply, media, comment, "add", Platform.Instagram),
+            ],
+            receiver.Changes);
+        Assert.Equal(1, receiver.Rejected);
+    }
+
+    /// <summary>A minimal host of the webhook functions, as Admin maps them.</summary>
+    private sealed class Receiver : IAsyncDisposable
+    {
+        private readonly ConcurrentQueue<MetaCommentChange> _changes = new();
+        private WebApplication? _app;
+        private int _rejected;
+
+        public Uri Url { get; private set; } = null!;
+
+        public IReadOnlyList<MetaCommentChange> Changes => [.. _changes];
+
+        public int Rejected => Volatile.Read(ref _rejected);
+
+        public static async Task<Receiver> StartAsync(string appSecret)
+        {
+            var receiver = new Receiver();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            var app = builder.Build();
+            app.Run(async context =>
+            {
+                using var buffer = new MemoryStream();
+                await context.Request.Body.CopyToAsync(buffer);
+                var delivery = MetaWebhook.Receive(buffer.ToArray(), context.Request.Headers[MetaWebhook.SignatureHeader].ToString(), appSecret);
+                if (delivery.Status != MetaWebhookStatus.Accepted)
+                {
+                    Interlocked.Increment(ref receiver._rejected);
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return;
+                }
+
+                foreach (var change in delivery.CommentChanges)
+                {
+                    receiver._changes.Enqueue(change);
+                }
+            });
+            await app.StartAsync();
+            receiver._app = app;
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            receiver.Url = new Uri($"{address}/webhooks/meta");
+            return receiver;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
+        }
     }
 }
