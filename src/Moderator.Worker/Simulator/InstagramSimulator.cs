@@ -49,6 +49,10 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
     {
         _clock = clock ?? TimeProvider.System;
         _options = options ?? new FacebookSimulatorOptions();
+
+        // Real Instagram ids are unique across accounts and time; a random start per instance keeps two simulators (or two
+        // demo runs) that write into one database from handing out the same comment ids.
+        _sequence = Random.Shared.NextInt64(1, 1_000_000_000) * 1_000;
     }
 
     /// <summary>The Graph base address (ending with the version and a slash) once started.</summary>

@@ -47,35 +47,9 @@ public sealed class InstagramEndToEndTests(DatabaseFixture database, ITestOutput
 
     private async Task RunAsync(InstagramSimulator simulator, Uri baseAddress, Simulator.DemoSchool school, IReadOnlyList<DemoComment> feed, string dropFolder)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Instagram:BaseAddress"] = baseAddress.ToString(),
-            ["Notifications:Email:DropFolder"] = dropFolder,
-        }).Build();
         var logs = new LogCapture();
-        var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
-            .AddModeratorStorage(database.ConnectionString, migrateOnStart: false)
-            .AddModeratorWorkflow()
-            .AddModeratorDataProtection()
-            .AddInstagramConnector(configuration)
-            .AddNotifications(configuration)
-            .AddModerationModel(configuration)
-            .AddTransient<PagePoller>()
-            .AddTransient<IPlatformActions, PlatformActionExecutor>();
-        await using var provider = services.BuildServiceProvider();
-        var secrets = provider.GetRequiredService<SecretProtector>();
-        var ids = await Core.Workflow.DemoSchool.SeedAsync(
-            provider.GetRequiredService<Organisation>(),
-            provider.GetRequiredService<StaffDirectory>(),
-            new DemoSchoolRequest("not-a-real-hash", "ige2e", Platform: Platform.Instagram)
-            {
-                PageExternalId = school.Page.Id,
-                PageName = InstagramSimulator.DemoUsername,
-                CredentialsCiphertext = secrets.Protect(school.Page.AccessToken),
-                PollInterval = TimeSpan.FromSeconds(60),
-            });
+        await using var provider = BuildWorker(baseAddress, dropFolder, logs, []);
+        var ids = await SeedAsync(provider, school, "ige2e");
         var poller = provider.GetRequiredService<PagePoller>();
         var dispatcher = provider.GetRequiredService<OutboxDispatcher>();
 
@@ -104,5 +78,115 @@ public sealed class InstagramEndToEndTests(DatabaseFixture database, ITestOutput
         Assert.Equal(PageStatus.Active, (await provider.GetRequiredService<Organisation>().GetPageAsync(ids.PageId)).Status);
         Assert.DoesNotContain(logs.Lines, line => feed.Any(c => line.Contains(c.Text, StringComparison.Ordinal)));
         Assert.DoesNotContain(logs.Lines, line => line.Contains(school.Page.AccessToken, StringComparison.Ordinal));
+    }
+
+    private ServiceProvider BuildWorker(Uri baseAddress, string dropFolder, LogCapture logs, Dictionary<string, string?> settings)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Instagram:BaseAddress"] = baseAddress.ToString(),
+            ["Notifications:Email:DropFolder"] = dropFolder,
+        };
+        foreach (var (key, value) in settings)
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        return new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
+            .AddModeratorStorage(database.ConnectionString, migrateOnStart: false)
+            .AddModeratorWorkflow()
+            .AddModeratorDataProtection()
+            .AddInstagramConnector(configuration)
+            .AddNotifications(configuration)
+            .AddModerationModel(configuration)
+            .AddTransient<PagePoller>()
+            .AddTransient<IPlatformActions, PlatformActionExecutor>()
+            .BuildServiceProvider();
+    }
+
+    private static Task<DemoSchoolIds> SeedAsync(ServiceProvider provider, Simulator.DemoSchool school, string tag) =>
+        Core.Workflow.DemoSchool.SeedAsync(
+            provider.GetRequiredService<Organisation>(),
+            provider.GetRequiredService<StaffDirectory>(),
+            new DemoSchoolRequest("not-a-real-hash", tag, Platform: Platform.Instagram)
+            {
+                PageExternalId = school.Page.Id,
+                PageName = InstagramSimulator.DemoUsername,
+                CredentialsCiphertext = provider.GetRequiredService<SecretProtector>().Protect(school.Page.AccessToken),
+                PollInterval = TimeSpan.FromSeconds(60),
+            });
+
+    [Fact]
+    public async Task Faults_during_polls_lose_and_duplicate_nothing_and_an_expired_token_flags_the_page_for_reconnection()
+    {
+        await using var simulator = new InstagramSimulator(options: new FacebookSimulatorOptions { TimeoutDelay = TimeSpan.FromSeconds(5) });
+        var baseAddress = await simulator.StartAsync();
+        var school = simulator.AddDemoAccount(accountId: "17841400000000777");
+        var feed = DemoFeed.Load(DemoFeed.Locate(AppContext.BaseDirectory, DemoFeed.InstagramRelativePath)!);
+        var drop = Directory.CreateTempSubdirectory("ig-e2e-faults");
+        try
+        {
+            var logs = new LogCapture();
+            await using var provider = BuildWorker(baseAddress, drop.FullName, logs, new()
+            {
+                ["Instagram:RequestTimeout"] = "00:00:00.500",
+                ["Instagram:RateLimitBackoff"] = "00:00:00.200",
+                ["Instagram:MaxSlowDownDelay"] = "00:00:00.400",
+                ["Instagram:MaxInlineWait"] = "00:00:02",
+            });
+            var ids = await SeedAsync(provider, school, "igfaults");
+            var poller = provider.GetRequiredService<PagePoller>();
+            var half = feed.Count / 2;
+            foreach (var comment in feed.Take(half))
+            {
+                simulator.AddComment(school.PostIds[comment.PostKey], comment.Text);
+            }
+
+            var outcomes = new List<string>();
+            var recorded = 0;
+            async Task PollAsync()
+            {
+                var result = await poller.PollAsync(ids.PageId, CancellationToken.None);
+                outcomes.Add(result.Outcome);
+                recorded += result.NewRevisions;
+            }
+
+            simulator.FailNext(1, SimulatedFault.RateLimitCode, 80002, afterRequests: 2);
+            await PollAsync();
+            simulator.FailNext(1, SimulatedFault.ServiceUnavailable, afterRequests: 1);
+            await PollAsync();
+            simulator.FailNext(1, SimulatedFault.MalformedJson, afterRequests: 3);
+            await PollAsync();
+            simulator.FailNext(1, SimulatedFault.Timeout);
+            await PollAsync();
+            await PollAsync();
+            foreach (var comment in feed.Skip(half))
+            {
+                simulator.AddComment(school.PostIds[comment.PostKey], comment.Text);
+            }
+
+            simulator.FailNext(1, SimulatedFault.TooManyRequests, afterRequests: 4);
+            await PollAsync();
+            await PollAsync();
+            await PollAsync();
+            simulator.ExpireToken(school.Page.Id);
+            await PollAsync();
+
+            output.WriteLine("instagram fault e2e outcomes: " + string.Join(" | ", outcomes));
+            Assert.Equal(
+                ["deferred: RateLimited", "deferred: Transient", "deferred: Malformed", "deferred: Transient", "polled", "deferred: RateLimited", "polled", "polled", "needs reconnect: platform refused the credentials"],
+                outcomes);
+            Assert.Equal(feed.Count, recorded);
+            Assert.Equal(0, simulator.PendingFaults);
+            Assert.Equal(PageStatus.NeedsReconnect, (await provider.GetRequiredService<Organisation>().GetPageAsync(ids.PageId)).Status);
+            Assert.DoesNotContain(logs.Lines, line => feed.Any(c => line.Contains(c.Text, StringComparison.Ordinal)));
+        }
+        finally
+        {
+            drop.Delete(recursive: true);
+        }
     }
 }
