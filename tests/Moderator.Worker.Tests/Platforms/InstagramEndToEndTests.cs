@@ -189,4 +189,50 @@ public sealed class InstagramEndToEndTests(DatabaseFixture database, ITestOutput
             drop.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Two_workers_polling_and_dispatching_one_account_at_once_record_each_comment_once_and_hide_each_once()
+    {
+        await using var simulator = new InstagramSimulator();
+        var baseAddress = await simulator.StartAsync();
+        var school = simulator.AddDemoAccount(accountId: "17841400000000888");
+        var feed = DemoFeed.Load(DemoFeed.Locate(AppContext.BaseDirectory, DemoFeed.InstagramRelativePath)!);
+        foreach (var comment in feed)
+        {
+            simulator.AddComment(school.PostIds[comment.PostKey], comment.Text);
+        }
+
+        var drop = Directory.CreateTempSubdirectory("ig-e2e-two");
+        try
+        {
+            var logs = new LogCapture();
+            await using var nodeA = BuildWorker(baseAddress, drop.FullName, logs, []);
+            await using var nodeB = BuildWorker(baseAddress, drop.FullName, logs, []);
+            var ids = await SeedAsync(nodeA, school, "igtwo");
+
+            var polls = await Task.WhenAll(
+                Task.Run(() => nodeA.GetRequiredService<PagePoller>().PollAsync(ids.PageId, CancellationToken.None)),
+                Task.Run(() => nodeB.GetRequiredService<PagePoller>().PollAsync(ids.PageId, CancellationToken.None)));
+            async Task DrainAsync(ServiceProvider node, string consumer)
+            {
+                var dispatcher = node.GetRequiredService<OutboxDispatcher>();
+                for (var pass = 0; pass < 10 && (await dispatcher.DispatchAsync(consumer)).Claimed > 0; pass++)
+                {
+                }
+            }
+
+            await Task.WhenAll(Task.Run(() => DrainAsync(nodeA, "node-a")), Task.Run(() => DrainAsync(nodeB, "node-b")));
+
+            var states = simulator.Comments(school.Page.Id);
+            output.WriteLine($"two workers: reads {polls[0].Read}+{polls[1].Read}, new {polls[0].NewRevisions}+{polls[1].NewRevisions}, hidden on simulator {states.Count(s => s.IsHidden)}, hide calls {states.Sum(s => s.HideCalls)}");
+            Assert.All(polls, poll => Assert.Equal("polled", poll.Outcome));
+            Assert.Equal(feed.Count, polls.Sum(p => p.NewRevisions));
+            Assert.True(states.Any(s => s.IsHidden), "some demo comments are harmful");
+            Assert.All(states, s => Assert.Equal(s.IsHidden ? 1 : 0, s.HideCalls));
+        }
+        finally
+        {
+            drop.Delete(recursive: true);
+        }
+    }
 }
