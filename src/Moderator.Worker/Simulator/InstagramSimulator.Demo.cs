@@ -22,7 +22,7 @@ public sealed partial class InstagramSimulator
     ];
 
     /// <summary>Adds the demo school's Instagram account and one media per demo feed key (published an hour before now).</summary>
-    public DemoSchool AddDemoAccount(string? accountId = null, string? accessToken = null)
+    public SimulatedDemoSchool AddDemoAccount(string? accountId = null, string? accessToken = null)
     {
         var account = AddAccount(DemoUsername, accountId, accessToken);
         var publishedAt = _clock.GetUtcNow() - TimeSpan.FromHours(1);
@@ -33,14 +33,14 @@ public sealed partial class InstagramSimulator
             publishedAt += TimeSpan.FromMinutes(1);
         }
 
-        return new DemoSchool(account, media);
+        return new SimulatedDemoSchool(account, media);
     }
 
     /// <summary>
     /// Posts the feed's comments on the account's media, each after its delay from now by the simulator's clock (a key
     /// the account lacks gets a new media). Returns at once; the replay runs until done or cancelled.
     /// </summary>
-    public DemoReplay StartDemoReplay(DemoSchool school, IReadOnlyList<DemoComment> feed, CancellationToken cancellationToken = default)
+    public DemoReplay StartDemoReplay(SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(school);
         ArgumentNullException.ThrowIfNull(feed);
@@ -49,7 +49,7 @@ public sealed partial class InstagramSimulator
         return replay;
     }
 
-    private async Task ReplayAsync(DemoSchool school, IReadOnlyList<DemoComment> feed, DemoReplay replay, CancellationToken cancellationToken)
+    private async Task ReplayAsync(SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, DemoReplay replay, CancellationToken cancellationToken)
     {
         var start = _clock.GetUtcNow();
         var media = new Dictionary<string, string>(school.PostIds, StringComparer.Ordinal);

@@ -45,7 +45,7 @@ public sealed class InstagramEndToEndTests(DatabaseFixture database, ITestOutput
         }
     }
 
-    private async Task RunAsync(InstagramSimulator simulator, Uri baseAddress, Simulator.DemoSchool school, IReadOnlyList<DemoComment> feed, string dropFolder)
+    private async Task RunAsync(InstagramSimulator simulator, Uri baseAddress, Simulator.SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, string dropFolder)
     {
         var logs = new LogCapture();
         await using var provider = BuildWorker(baseAddress, dropFolder, logs, []);
@@ -107,7 +107,7 @@ public sealed class InstagramEndToEndTests(DatabaseFixture database, ITestOutput
             .BuildServiceProvider();
     }
 
-    private static Task<DemoSchoolIds> SeedAsync(ServiceProvider provider, Simulator.DemoSchool school, string tag) =>
+    private static Task<DemoSchoolIds> SeedAsync(ServiceProvider provider, Simulator.SimulatedDemoSchool school, string tag) =>
         Core.Workflow.DemoSchool.SeedAsync(
             provider.GetRequiredService<Organisation>(),
             provider.GetRequiredService<StaffDirectory>(),
