@@ -15,6 +15,9 @@ public sealed class ModerationModel : ICommentScorer
 {
     public const string ClassifierDetector = "classifier";
 
+    /// <summary>Below this probability the classifier alone never hides; it needs a detector's evidence to do so.</summary>
+    public const double ClassifierOnlyHideFloor = 0.8;
+
     private static readonly IReadOnlyList<string> NoTags = [];
 
     private readonly LinearClassifier? _classifier;
@@ -90,6 +93,16 @@ public sealed class ModerationModel : ICommentScorer
         {
             var detectorScore = detection.MaxScore(category);
             var classifierScore = probabilities[(int)category];
+
+            // The classifier alone acts automatically only when it is sure: without a detector's own evidence for the
+            // category, a probability between the hide threshold and ClassifierOnlyHideFloor is held just below the hide
+            // threshold, so people review it instead (short comments give the classifier little to go on).
+            var thresholds = policy.ThresholdsFor(category);
+            if (classifierScore >= thresholds.Hide && classifierScore < ClassifierOnlyHideFloor && detectorScore < thresholds.Review)
+            {
+                classifierScore = Math.Max(thresholds.Review, thresholds.Hide - 0.001);
+            }
+
             var score = Math.Clamp(Math.Max(detectorScore, classifierScore), 0, 1);
             scores[category] = score;
             if (!policy.IsAtOrAboveReview(category, score))

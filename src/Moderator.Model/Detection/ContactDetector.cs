@@ -76,7 +76,24 @@ public static partial class ContactDetector
             Collect(text, result, Email(), 0.88, "an e-mail address");
         }
 
-        FindAges(text, result);
+        // Ages need a number, as digits or as a word.
+        if (hasDigit || MentionsNumberWord(folded))
+        {
+            FindAges(text, result);
+        }
+    }
+
+    private static bool MentionsNumberWord(string folded)
+    {
+        for (var i = 1; i < NumberWords.Length; i++)
+        {
+            if (folded.Contains(NumberWords[i], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Collect(NormalisedText text, DetectionResult result, Regex regex, double score, string what)

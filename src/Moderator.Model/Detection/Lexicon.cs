@@ -66,6 +66,7 @@ public sealed class Lexicon
     {
         ArgumentNullException.ThrowIfNull(files);
         var entries = new List<LexiconEntry>();
+        var cache = new Dictionary<string, LexiconWord[]>(StringComparer.Ordinal);
         foreach (var (target, text) in files)
         {
             var lineNumber = 0;
@@ -92,7 +93,7 @@ public sealed class Lexicon
 
                 foreach (var phrase in Expand(line[(tab + 1)..].Trim()))
                 {
-                    var words = ParseWords(phrase);
+                    var words = ParseWords(phrase, cache);
                     if (words.Count == 0 || words[0].Gap || words[^1].Gap || words.Exists(w => w.Prefix && w.Key.Length < 3))
                     {
                         throw new FormatException($"lexicon '{target}' line {lineNumber}: the phrase has no words, starts or ends with '...', or has a prefix shorter than 3 letters");
@@ -356,31 +357,43 @@ public sealed class Lexicon
         return results;
     }
 
-    private static List<LexiconWord> ParseWords(string phrase)
+    private static List<LexiconWord> ParseWords(string phrase, Dictionary<string, LexiconWord[]> cache)
     {
         var words = new List<LexiconWord>();
         foreach (var part in phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (part == "...")
+            if (!cache.TryGetValue(part, out var parsed))
             {
-                words.Add(new LexiconWord(string.Empty, string.Empty, Prefix: false, Gap: true));
-                continue;
+                parsed = ParsePart(part);
+                cache[part] = parsed;
             }
 
-            var prefix = part.EndsWith('*');
-            var body = prefix ? part[..^1] : part;
-            var normalised = TextNormaliser.Normalise(body);
-            for (var t = 0; t < normalised.Tokens.Count; t++)
-            {
-                var token = normalised.Tokens[t];
-                var key = normalised.Key(token).ToString();
-                var squeezed = normalised.Squeezed(token).ToString();
-                var isLast = t == normalised.Tokens.Count - 1;
-                words.Add(new LexiconWord(key, squeezed, prefix && isLast, Gap: false));
-            }
+            words.AddRange(parsed);
         }
 
         return words;
+    }
+
+    /// <summary>One written word of a phrase; normalising it may give several words ("snap-chat") or a gap ("...").</summary>
+    private static LexiconWord[] ParsePart(string part)
+    {
+        if (part == "...")
+        {
+            return [new LexiconWord(string.Empty, string.Empty, Prefix: false, Gap: true)];
+        }
+
+        var prefix = part.EndsWith('*');
+        var body = prefix ? part[..^1] : part;
+        var normalised = TextNormaliser.Normalise(body);
+        var result = new LexiconWord[normalised.Tokens.Count];
+        for (var t = 0; t < normalised.Tokens.Count; t++)
+        {
+            var token = normalised.Tokens[t];
+            var isLast = t == normalised.Tokens.Count - 1;
+            result[t] = new LexiconWord(normalised.Key(token).ToString(), normalised.Squeezed(token).ToString(), prefix && isLast, Gap: false);
+        }
+
+        return result;
     }
 
     private static string PrefixKey(string key) => key.Length >= 3 ? key[..3] : key;
@@ -393,9 +406,7 @@ public sealed class Lexicon
             map[key] = list;
         }
 
-        if (!list.Contains(entry))
-        {
-            list.Add(entry);
-        }
+        // Entries arrive once per key (the squeezed key is added only when it differs), so no duplicate check is needed.
+        list.Add(entry);
     }
 }
