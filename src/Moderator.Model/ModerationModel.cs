@@ -87,7 +87,7 @@ public sealed class ModerationModel : ICommentScorer
         probabilities.Clear();
         _classifier?.Predict(normalised, detection, probabilities);
 
-        var scores = new Dictionary<Category, double>(Categories.All.Count);
+        var scores = new CategoryScoreDictionary();
         var reasons = new List<Reason>();
         foreach (var category in Categories.All)
         {
@@ -148,7 +148,7 @@ public sealed class ModerationModel : ICommentScorer
         // a slur, a threat phrase) can still hide it; otherwise it is at most reviewed.
         if (isComplaint && verdict >= Verdict.Hide)
         {
-            var detectorScores = new Dictionary<Category, double>(Categories.All.Count);
+            var detectorScores = new CategoryScoreDictionary();
             foreach (var category in Categories.All)
             {
                 detectorScores[category] = detection.MaxScore(category);
@@ -162,12 +162,6 @@ public sealed class ModerationModel : ICommentScorer
 
     private ModelAssessment FailedClosed()
     {
-        var scores = new Dictionary<Category, double>();
-        foreach (var category in Categories.All)
-        {
-            scores[category] = 0;
-        }
-
-        return new ModelAssessment(Verdict.Review, scores, [], NoTags, ModelVersion, FailedClosed: true);
+        return new ModelAssessment(Verdict.Review, new CategoryScoreDictionary(), [], NoTags, ModelVersion, FailedClosed: true);
     }
 }

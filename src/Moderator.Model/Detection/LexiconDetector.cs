@@ -10,6 +10,9 @@ public static class LexiconDetector
     public const string StaffAllegationTarget = "staff_allegation";
     public const string InnocentTarget = "innocent";
 
+    [ThreadStatic]
+    private static List<LexiconHit>? t_hits;
+
     /// <summary>
     /// Score for a severity: 3 severe (hides), 2 strong (reviews everywhere, hides where the threshold is low),
     /// 1 mild (a signal for the classifier; below every default review threshold on its own).
@@ -26,7 +29,8 @@ public static class LexiconDetector
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(lexicon);
         ArgumentNullException.ThrowIfNull(result);
-        var hits = new List<LexiconHit>();
+        var hits = t_hits ??= [];
+        hits.Clear();
         lexicon.Match(text, hits);
         foreach (var hit in hits)
         {

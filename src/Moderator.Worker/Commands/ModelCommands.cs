@@ -357,10 +357,23 @@ internal static class ScoreStream
 /// <summary>`bench`: load time, single-thread throughput, latency percentiles and allocations per comment.</summary>
 internal static class Benchmark
 {
-    public sealed record Result(double LoadMilliseconds, int Comments, double MeanLength, long Scored, double CommentsPerSecond, double P50Microseconds, double P99Microseconds, double MaxMicroseconds, double BytesAllocatedPerComment)
+    public sealed record Result(double LoadMilliseconds, int Comments, double MeanLength, long Scored, double CommentsPerSecond, double CommentsPerCpuSecond, double P50Microseconds, double P99Microseconds, double MaxMicroseconds, double BytesAllocatedPerComment, double LoadAverage)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"model load: {LoadMilliseconds:F1} ms\ncomments: {Comments:N0} distinct, mean {MeanLength:F0} chars (20-500), scored {Scored:N0} on one thread\nthroughput: {CommentsPerSecond:N0} comments/s\nlatency: p50 {P50Microseconds:F1} us, p99 {P99Microseconds:F1} us, max {MaxMicroseconds:F1} us\nallocated: {BytesAllocatedPerComment:N0} bytes per comment");
+            $"model load: {LoadMilliseconds:F1} ms\ncomments: {Comments:N0} distinct, mean {MeanLength:F0} chars (20-500), scored {Scored:N0} on one thread\nthroughput: {CommentsPerSecond:N0} comments/s wall clock, {CommentsPerCpuSecond:N0} comments per CPU second\nlatency: p50 {P50Microseconds:F1} us, p99 {P99Microseconds:F1} us, max {MaxMicroseconds:F1} us (wall clock)\nallocated: {BytesAllocatedPerComment:N0} bytes per comment\nmachine load average (1 min) during the run: {LoadAverage:F1}");
+    }
+
+    private static double LoadAverage()
+    {
+        try
+        {
+            var text = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg") : string.Empty;
+            return text.Length > 0 && double.TryParse(text.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var load) ? load : double.NaN;
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
     }
 
     public static Result Run(string modelPath, string[] comments, TimeSpan duration, CancellationToken cancellationToken)
@@ -382,6 +395,8 @@ internal static class Benchmark
 
         var latencies = new long[1 << 22];
         var scored = 0L;
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -397,6 +412,8 @@ internal static class Benchmark
 
         var elapsed = Stopwatch.GetElapsedTime(started, now);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpuBefore;
         var measured = latencies.AsSpan(0, (int)scored);
         measured.Sort();
         double Micro(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
@@ -406,10 +423,12 @@ internal static class Benchmark
             comments.Average(c => c.Length),
             scored,
             scored / elapsed.TotalSeconds,
+            scored / Math.Max(1e-9, cpu.TotalSeconds),
             Micro(measured[(int)(scored * 0.50)]),
             Micro(measured[Math.Min((int)scored - 1, (int)(scored * 0.99))]),
             Micro(measured[^1]),
-            allocated / (double)scored);
+            allocated / (double)scored,
+            LoadAverage());
     }
 }
 
