@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Moderator.Model;
 using Moderator.Model.Classifier;
@@ -267,7 +268,8 @@ internal static class ScoreStream
     public static async Task RunAsync(ICommentScorer scorer, TextReader input, Stream output, bool flushEachLine, CancellationToken cancellationToken)
     {
         var buffer = new MemoryStream();
-        await using var writer = new Utf8JsonWriter(buffer);
+        // Relaxed escaping keeps "1.0.0+abc" readable; the output is JSON lines for programs, never embedded in HTML.
+        await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         var pending = 0;
         while (await input.ReadLineAsync(cancellationToken) is { } line)
         {
