@@ -83,21 +83,3 @@ internal sealed class ModeratorProcess : IAsyncDisposable
         _process.Dispose();
     }
 }
-
-internal static class Eventually
-{
-    /// <summary>Polls a condition until it holds or the deadline passes (then fails with the description).</summary>
-    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string description)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > timeout)
-            {
-                Assert.Fail($"Timed out after {timeout} waiting until {description}.");
-            }
-
-            await Task.Delay(200);
-        }
-    }
-}

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Moderator.Admin;
 using Moderator.Core.Storage;
 using Moderator.Core.Storage.Embedded;
+using Moderator.Worker.Demo;
 using Moderator.Worker.Hosting;
 
 namespace Moderator.Worker.Commands;
@@ -42,9 +43,11 @@ public static class HostCommands
         root.Subcommands.Add(migrate);
 
         var adminUrl = new Option<string>("--admin-url") { Description = "Where Admin listens.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var demo = new Command("demo", "Run everything on one machine: embedded PostgreSQL, the worker and Admin, with a demo school when nothing is configured.");
+        var simulatorPort = new Option<int>("--simulator-port") { Description = "Where the simulated Facebook page listens.", DefaultValueFactory = _ => 5081 };
+        var demo = new Command("demo", "Run everything on one machine: embedded PostgreSQL, the worker and Admin, with a simulated demo school page.");
         demo.Options.Add(adminUrl);
-        demo.SetAction((result, ct) => Guard(() => DemoAsync(Overrides(result), result.GetValue(adminUrl)!, ct)));
+        demo.Options.Add(simulatorPort);
+        demo.SetAction((result, ct) => Guard(() => DemoAsync(Overrides(result), result.GetValue(adminUrl)!.TrimEnd('/'), result.GetValue(simulatorPort), ct)));
         root.Subcommands.Add(demo);
     }
 
@@ -84,27 +87,44 @@ public static class HostCommands
         return 0;
     }
 
-    private static async Task<int> DemoAsync(Dictionary<string, string?> overrides, string adminUrl, CancellationToken cancellationToken)
+    private static async Task<int> DemoAsync(Dictionary<string, string?> overrides, string adminUrl, int simulatorPort, CancellationToken cancellationToken)
     {
-        var workerBuilder = WorkerHost.CreateBuilder([], overrides);
+        await using var demo = await DemoEnvironment.StartSimulatorAsync(simulatorPort, TimeProvider.System, cancellationToken);
+        var dataDirectory = overrides.GetValueOrDefault($"{EmbeddedPostgresOptions.SectionName}:{nameof(EmbeddedPostgresOptions.DataDirectory)}") ?? ".data/postgres";
+        var mailDrop = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "mail");
+        var settings = new Dictionary<string, string?>(overrides)
+        {
+            ["Facebook:BaseAddress"] = demo.GraphBaseAddress.ToString(),
+            ["Notifications:AdminBaseUrl"] = adminUrl + "/",
+            ["Notifications:Email:DropFolder"] = mailDrop,
+            ["Worker:OutboxInterval"] = "00:00:01",
+        };
+
+        var workerBuilder = WorkerHost.CreateBuilder([], settings);
         await using var database = await OpenDatabaseAsync(workerBuilder.Configuration, cancellationToken);
         using var worker = workerBuilder.AddWorker(database).Build();
 
         var adminBuilder = AdminApp.CreateBuilder([]);
-        adminBuilder.Configuration.AddInMemoryCollection(overrides);
+        adminBuilder.Configuration.AddInMemoryCollection(settings);
         adminBuilder.WebHost.UseUrls(adminUrl);
         await adminBuilder.AddAdminAsync(sharedDatabase: database);
         await using var admin = adminBuilder.Build();
         admin.MapAdmin();
 
         await worker.StartAsync(cancellationToken); // migrates first
+        await demo.SeedAndReplayAsync(worker.Services, cancellationToken);
         await admin.StartAsync(cancellationToken);
+        var signIns = string.Join("\n", demo.Usernames.Select(u => $"    {u.Key,-11} {u.Value}"));
         await Console.Out.WriteLineAsync($"""
 
             Moderator demo is running.
-              Admin:    {adminUrl}/
-              Health:   {adminUrl}/health/ready
-              Database: {(database.Embedded is null ? "configured server" : "embedded PostgreSQL in " + database.Embedded.DataDirectory)}
+              Admin:      {adminUrl}/
+              Sign in as (password "{DemoEnvironment.Password}"):
+            {signIns}
+              Simulated school page (Oakfield Primary School, Facebook Graph simulator): {demo.SimulatorConsole}
+              DSL alerts (e-mail drop folder): {mailDrop}
+              Database:   {(database.Embedded is null ? "configured server" : "embedded PostgreSQL in " + database.Embedded.DataDirectory)}
+            Comments arrive on the simulated page over the next minute; harmful ones are hidden and cases wait in the queue.
             Press Ctrl+C to stop everything.
 
             """);
@@ -144,6 +164,11 @@ public static class HostCommands
         {
             await Console.Error.WriteLineAsync($"moderator: {e.Message}");
             return 3;
+        }
+        catch (FileNotFoundException e)
+        {
+            await Console.Error.WriteLineAsync($"moderator: {e.Message}");
+            return 5;
         }
         catch (Npgsql.NpgsqlException e)
         {

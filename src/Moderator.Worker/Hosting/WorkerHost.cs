@@ -5,7 +5,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Moderator.Core.Hosting;
 using Moderator.Core.Storage;
+using Moderator.Core.Security;
+using Moderator.Core.Workflow;
 using Moderator.Worker.Jobs;
+using Moderator.Worker.Notifications;
+using Moderator.Worker.Platforms.Facebook;
+using Moderator.Worker.Polling;
 using Quartz;
 using Serilog;
 
@@ -67,6 +72,14 @@ public static class WorkerHost
             Schedules.AddJobs(q);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddModeratorWorkflow();
+        services.AddOutboxDispatcher();
+        services.AddModeratorDataProtection();
+        services.AddFacebookConnector(configuration);
+        services.AddNotifications(configuration);
+        services.AddModerationModel(configuration);
+        services.AddTransient<PagePoller>();
+        services.AddTransient<IPlatformActions, PlatformActionExecutor>();
         services.AddHostedService<NodeRegistration>();
         services.AddHostedService<Schedules>();
         return services;

@@ -15,12 +15,22 @@ internal sealed partial class Schedules(ISchedulerFactory schedulers, IOptions<W
     public static void AddJobs(IQuartzBuilder quartz)
     {
         quartz.AddJob<HeartbeatJob>(j => j.WithIdentity(HeartbeatJob.Key).StoreDurably().WithDescription("Records live worker nodes"));
+        quartz.AddJob<PageScheduleSyncJob>(j => j.WithIdentity(PageScheduleSyncJob.Key).StoreDurably().WithDescription("Matches poll schedules to the active pages"));
+        quartz.AddJob<DispatchOutboxJob>(j => j.WithIdentity(DispatchOutboxJob.Key).StoreDurably().WithDescription("Carries out hides, unhides, deletes and notifications"));
+        quartz.AddJob<EscalationDeadlineJob>(j => j.WithIdentity(EscalationDeadlineJob.Key).StoreDurably().WithDescription("Chases unacknowledged escalations"));
+        quartz.AddJob<RetentionPurgeJob>(j => j.WithIdentity(RetentionPurgeJob.Key).StoreDurably().WithDescription("Purges comment text past its retention period"));
+        // Poll jobs (group "pages") are created per page by PageScheduleSyncJob.
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        await EnsureRecurringAsync(scheduler, HeartbeatJob.Key, options.Value.HeartbeatInterval, cancellationToken);
+        var o = options.Value;
+        await EnsureRecurringAsync(scheduler, HeartbeatJob.Key, o.HeartbeatInterval, cancellationToken);
+        await EnsureRecurringAsync(scheduler, PageScheduleSyncJob.Key, o.PageScheduleInterval, cancellationToken);
+        await EnsureRecurringAsync(scheduler, DispatchOutboxJob.Key, o.OutboxInterval, cancellationToken);
+        await EnsureRecurringAsync(scheduler, EscalationDeadlineJob.Key, o.EscalationDeadlineInterval, cancellationToken);
+        await EnsureRecurringAsync(scheduler, RetentionPurgeJob.Key, o.RetentionInterval, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

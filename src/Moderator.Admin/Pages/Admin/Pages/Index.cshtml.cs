@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Moderator.Admin.Security;
+using Moderator.Core.Workflow;
+using Page = Moderator.Core.Workflow.Page;
+
+namespace Moderator.Admin.Pages.Admin.Pages;
+
+/// <summary>The pages of the administrator's schools with their status and what each still needs.</summary>
+public sealed class IndexModel(Organisation organisation) : PageModel
+{
+    public IReadOnlyList<(School School, IReadOnlyList<Page> Pages)> Schools { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<(School, IReadOnlyList<Page>)>();
+        foreach (var schoolId in User.SchoolIds())
+        {
+            list.Add((await organisation.GetSchoolAsync(schoolId, cancellationToken), await organisation.ListSchoolPagesAsync(schoolId, cancellationToken)));
+        }
+
+        Schools = list;
+    }
+
+    public static string Needs(Page page) => page.Status switch
+    {
+        PageStatus.Active => "Monitored",
+        PageStatus.Pending when !page.IsFullyApproved => $"Needs {3 - page.Approvals.Count} more approval(s)",
+        PageStatus.Pending or PageStatus.NeedsModerators => $"Needs {Math.Max(0, Moderator.Core.Workflow.Page.MinimumModerators - page.ActiveModeratorCount)} more active moderator(s)",
+        PageStatus.NeedsReconnect => "The platform refused its credentials: reconnect it",
+        PageStatus.Deactivated => "Retired",
+        _ => page.Status.ToString(),
+    };
+}

@@ -1,0 +1,454 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Moderator.Worker.Simulator;
+
+// The Graph side of the simulator: request parsing, faults, tokens, usage, paging and the JSON it answers with.
+public sealed partial class FacebookSimulator
+{
+    private const int DefaultLimit = 25;
+    private const int MaxLimit = 100;
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var segments = (context.Request.Path.Value ?? string.Empty).Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        IFormCollection? form = null;
+        if (context.Request.HasFormContentType)
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+
+        if (segments.Length > 0 && segments[0] == "_sim")
+        {
+            await HandleConsoleAsync(context, segments, form);
+            return;
+        }
+
+        Interlocked.Increment(ref _totalRequests);
+        Reply reply;
+        lock (_lock)
+        {
+            reply = Decide(context.Request, segments, form);
+        }
+
+        if (reply.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(reply.Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        context.Response.StatusCode = reply.Status;
+        context.Response.ContentType = reply.ContentType;
+        foreach (var (name, value) in reply.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        await context.Response.WriteAsync(reply.Body, context.RequestAborted);
+    }
+
+    private Reply Decide(HttpRequest request, string[] segments, IFormCollection? form)
+    {
+        if (segments.Length is < 2 or > 3 || segments[0] != _options.Version)
+        {
+            return GraphError(400, 2500, null, "Unknown path components.");
+        }
+
+        var objectId = segments[1];
+        var edge = segments.Length == 3 ? segments[2] : null;
+        var method = request.Method;
+        string endpoint;
+        if (HttpMethods.IsGet(method) && edge is "published_posts" or "feed")
+        {
+            endpoint = edge == "feed" ? SimulatorEndpoints.Feed : SimulatorEndpoints.PublishedPosts;
+        }
+        else if (HttpMethods.IsGet(method) && edge == "comments")
+        {
+            endpoint = SimulatorEndpoints.Comments;
+        }
+        else if (HttpMethods.IsGet(method) && edge is null)
+        {
+            endpoint = SimulatorEndpoints.Comment;
+        }
+        else if (HttpMethods.IsPost(method) && edge is null)
+        {
+            var hidden = form?["is_hidden"].ToString() ?? request.Query["is_hidden"].ToString();
+            if (hidden is not ("true" or "false"))
+            {
+                return GraphError(400, 100, null, "(#100) Missing or invalid is_hidden parameter.");
+            }
+
+            endpoint = hidden == "true" ? SimulatorEndpoints.Hide : SimulatorEndpoints.Unhide;
+        }
+        else if (HttpMethods.IsDelete(method) && edge is null)
+        {
+            endpoint = SimulatorEndpoints.Delete;
+        }
+        else
+        {
+            return GraphError(400, 100, null, "Unsupported request - method type or edge not supported by the simulator.");
+        }
+
+        Count(endpoint);
+        var page = PageOfToken(TokenOf(request, form));
+        var answerLate = false;
+        if (_faults.TryPeek(out var fault) && fault.Skip > 0)
+        {
+            fault.Skip--;
+        }
+        else if (fault is not null)
+        {
+            if (--fault.Remaining == 0)
+            {
+                _faults.Dequeue();
+            }
+
+            if (fault.Fault != SimulatedFault.TimeoutAfterApplying)
+            {
+                return FaultReply(fault, page);
+            }
+
+            answerLate = true;
+        }
+
+        if (page is null)
+        {
+            return GraphError(400, 190, null, "Invalid OAuth access token - Cannot parse access token");
+        }
+
+        if (page.TokenExpired)
+        {
+            return GraphError(400, 190, 463, "Error validating access token: Session has expired.");
+        }
+
+        var usage = RecordUsage(page);
+        if (usage >= 100)
+        {
+            Interlocked.Increment(ref _throttledResponses);
+            return GraphError(400, 80001, null, "There have been too many calls to this Page account. Wait a bit and try again.", UsageHeader(page.Id, usage, regainMinutes: 1));
+        }
+
+        var reply = endpoint switch
+        {
+            SimulatorEndpoints.PublishedPosts or SimulatorEndpoints.Feed => ListPosts(request, page, objectId),
+            SimulatorEndpoints.Comments => ListComments(request, page, objectId),
+            SimulatorEndpoints.Comment => ReadComment(page, objectId),
+            SimulatorEndpoints.Hide => SetHidden(page, objectId, hidden: true),
+            SimulatorEndpoints.Unhide => SetHidden(page, objectId, hidden: false),
+            _ => Delete(page, objectId),
+        };
+        return reply with
+        {
+            Headers = [.. reply.Headers, .. UsageHeader(page.Id, usage, regainMinutes: 0)],
+            Delay = answerLate ? _options.TimeoutDelay : TimeSpan.Zero,
+        };
+    }
+
+    private Reply FaultReply(FaultRecord fault, PageRecord? page) => fault.Fault switch
+    {
+        SimulatedFault.TooManyRequests => new Reply(429, "Too Many Requests", "text/plain")
+        {
+            Headers = [("Retry-After", ((int)Math.Ceiling(_options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture))],
+        },
+        SimulatedFault.RateLimitCode => GraphError(
+            fault.GraphCode == 613 ? 403 : 400,
+            fault.GraphCode,
+            null,
+            RateLimitMessage(fault.GraphCode),
+            page is null ? [] : UsageHeader(page.Id, 100, regainMinutes: 0)),
+        SimulatedFault.InternalServerError => GraphError(500, 1, null, "An unknown error occurred"),
+        SimulatedFault.ServiceUnavailable => new Reply(503, "<html><body>Service Unavailable</body></html>", "text/html"),
+        SimulatedFault.Timeout => GraphError(500, 2, null, "An unexpected error has occurred. Please retry your request later.") with { Delay = _options.TimeoutDelay },
+        _ => new Reply(200, """{"data":[{"id":"1_2","message":"trunc""", "application/json; charset=UTF-8"),
+    };
+
+    private static string RateLimitMessage(int code) => code switch
+    {
+        4 => "(#4) Application request limit reached",
+        17 => "(#17) User request limit reached",
+        32 => "(#32) Page request limit reached",
+        613 => "(#613) Calls to this api have exceeded the rate limit.",
+        _ => "(#80001) There have been too many calls to this Page account. Wait a bit and try again.",
+    };
+
+    private Reply ListPosts(HttpRequest request, PageRecord page, string pageId)
+    {
+        if (pageId != page.Id)
+        {
+            return NotFound(pageId);
+        }
+
+        var since = SinceOf(request);
+        var posts = _posts.Values
+            .Where(p => p.PageId == page.Id && p.CreatedTime >= since)
+            .Select(p => (Key: (p.CreatedTime.ToUnixTimeSeconds(), p.Sequence), Post: p));
+        return Paged(request, posts, descending: true, p => new JsonObject
+        {
+            ["id"] = p.Id,
+            ["message"] = p.Message,
+            ["created_time"] = GraphTime(p.CreatedTime),
+            ["updated_time"] = GraphTime(p.UpdatedTime),
+            ["permalink_url"] = $"https://www.facebook.com/{p.Id}",
+        });
+    }
+
+    private Reply ListComments(HttpRequest request, PageRecord page, string objectId)
+    {
+        var stream = request.Query["filter"] == "stream";
+        IEnumerable<CommentRecord> comments;
+        if (_posts.TryGetValue(objectId, out var post) && post.PageId == page.Id)
+        {
+            comments = _comments.Values.Where(c => c.PostId == post.Id && (stream || c.ParentId is null));
+        }
+        else if (_comments.TryGetValue(objectId, out var parent) && parent.PageId == page.Id && !parent.IsDeleted)
+        {
+            comments = _comments.Values.Where(c => c.ParentId == parent.Id);
+        }
+        else
+        {
+            return NotFound(objectId);
+        }
+
+        var since = SinceOf(request);
+        var descending = request.Query["order"] == "reverse_chronological";
+        var visible = comments
+            .Where(c => !c.IsDeleted && c.CreatedTime >= since)
+            .Select(c => (Key: (c.CreatedTime.ToUnixTimeSeconds(), c.Sequence), Comment: c))
+            .ToList();
+        var reply = Paged(request, visible, descending, RenderComment);
+        if (request.Query["summary"] == "true")
+        {
+            var body = JsonNode.Parse(reply.Body)!.AsObject();
+            body["summary"] = new JsonObject
+            {
+                ["order"] = descending ? "reverse_chronological" : "chronological",
+                ["total_count"] = visible.Count,
+                ["can_comment"] = true,
+            };
+            reply = reply with { Body = body.ToJsonString() };
+        }
+
+        return reply;
+    }
+
+    private Reply ReadComment(PageRecord page, string commentId) =>
+        _comments.TryGetValue(commentId, out var comment) && comment.PageId == page.Id && !comment.IsDeleted
+            ? new Reply(200, RenderComment(comment).ToJsonString(), "application/json; charset=UTF-8")
+            : NotFound(commentId);
+
+    private static JsonObject RenderComment(CommentRecord c)
+    {
+        var json = new JsonObject
+        {
+            ["id"] = c.Id,
+            ["message"] = c.Message,
+            ["from"] = new JsonObject { ["id"] = c.AuthorId, ["name"] = c.AuthorName },
+            ["created_time"] = GraphTime(c.CreatedTime),
+            ["is_hidden"] = c.IsHidden,
+            ["can_hide"] = true,
+            ["permalink_url"] = $"https://www.facebook.com/{c.PostId}?comment_id={c.Id}",
+        };
+        if (c.ParentId is not null)
+        {
+            json["parent"] = new JsonObject { ["id"] = c.ParentId };
+        }
+
+        return json;
+    }
+
+    private Reply SetHidden(PageRecord page, string commentId, bool hidden)
+    {
+        if (!_comments.TryGetValue(commentId, out var comment) || comment.PageId != page.Id || comment.IsDeleted)
+        {
+            return NotFound(commentId);
+        }
+
+        if (hidden)
+        {
+            comment.HideCalls++;
+            comment.HiddenAt ??= _clock.GetUtcNow();
+        }
+        else
+        {
+            comment.UnhideCalls++;
+            comment.HiddenAt = null;
+        }
+
+        comment.IsHidden = hidden;
+        return Success();
+    }
+
+    private Reply Delete(PageRecord page, string commentId)
+    {
+        if (!_comments.TryGetValue(commentId, out var comment) || comment.PageId != page.Id || comment.IsDeleted)
+        {
+            return NotFound(commentId);
+        }
+
+        comment.DeleteCalls++;
+        comment.IsDeleted = true;
+        return Success();
+    }
+
+    /// <summary>One page of results in key order, with Graph's cursors and an absolute <c>next</c> link while more remain.</summary>
+    private static Reply Paged<T>(HttpRequest request, IEnumerable<(( long Time, long Sequence) Key, T Item)> items, bool descending, Func<T, JsonObject> render)
+    {
+        var limit = int.TryParse(request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) ? Math.Clamp(asked, 1, MaxLimit) : DefaultLimit;
+        var ordered = descending ? items.OrderByDescending(i => i.Key) : items.OrderBy(i => i.Key);
+        IEnumerable<((long Time, long Sequence) Key, T Item)> rest = ordered;
+        if (DecodeCursor(request.Query["after"]) is { } after)
+        {
+            rest = ordered.Where(i => descending ? i.Key.CompareTo(after) < 0 : i.Key.CompareTo(after) > 0);
+        }
+
+        var window = rest.Take(limit + 1).ToList();
+        var page = window.Take(limit).ToList();
+        var data = new JsonArray([.. page.Select(i => (JsonNode)render(i.Item))]);
+        var body = new JsonObject { ["data"] = data };
+        if (page.Count > 0)
+        {
+            var paging = new JsonObject
+            {
+                ["cursors"] = new JsonObject { ["before"] = EncodeCursor(page[0].Key), ["after"] = EncodeCursor(page[^1].Key) },
+            };
+            if (window.Count > limit)
+            {
+                paging["next"] = NextLink(request, EncodeCursor(page[^1].Key));
+            }
+
+            body["paging"] = paging;
+        }
+
+        return new Reply(200, body.ToJsonString(), "application/json; charset=UTF-8");
+    }
+
+    private static string NextLink(HttpRequest request, string after)
+    {
+        var query = request.Query.Where(q => q.Key != "after").Select(q => new KeyValuePair<string, string?>(q.Key, q.Value.ToString())).Append(new("after", after));
+        return QueryHelpers.AddQueryString($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}", query);
+    }
+
+    private static string EncodeCursor((long Time, long Sequence) key) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{key.Time}:{key.Sequence}")));
+
+    private static (long Time, long Sequence)? DecodeCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(cursor)).Split(':');
+            return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        catch (IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset SinceOf(HttpRequest request) =>
+        long.TryParse(request.Query["since"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.MinValue;
+
+    private static string? TokenOf(HttpRequest request, IFormCollection? form)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        var token = request.Query["access_token"].ToString();
+        if (token.Length == 0 && form is not null)
+        {
+            token = form["access_token"].ToString();
+        }
+
+        return token.Length == 0 ? null : token;
+    }
+
+    private PageRecord? PageOfToken(string? token) =>
+        token is null ? null : _pages.Values.FirstOrDefault(p => string.Equals(p.AccessToken, token, StringComparison.Ordinal));
+
+    /// <summary>Counts this call and returns the page's usage percentage over the window.</summary>
+    private double RecordUsage(PageRecord page)
+    {
+        var now = _clock.GetUtcNow();
+        page.RecentCalls.Enqueue(now);
+        while (page.RecentCalls.TryPeek(out var oldest) && oldest < now - _options.UsageWindow)
+        {
+            page.RecentCalls.Dequeue();
+        }
+
+        return page.BaseUsagePercent + (page.RecentCalls.Count * _options.UsagePercentPerCall);
+    }
+
+    private static List<(string, string)> UsageHeader(string pageId, double percent, int regainMinutes)
+    {
+        var callCount = (int)Math.Min(Math.Ceiling(percent), 100);
+        var usage = new JsonObject
+        {
+            [pageId] = new JsonArray(new JsonObject
+            {
+                ["type"] = "pages",
+                ["call_count"] = callCount,
+                ["total_cputime"] = callCount / 2,
+                ["total_time"] = callCount / 2,
+                ["estimated_time_to_regain_access"] = regainMinutes,
+            }),
+        };
+        return [("X-Business-Use-Case-Usage", usage.ToJsonString())];
+    }
+
+    private static string GraphTime(DateTimeOffset time) =>
+        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "+0000";
+
+    private static Reply Success() => new(200, """{"success":true}""", "application/json; charset=UTF-8");
+
+    private static Reply NotFound(string objectId) => GraphError(
+        400,
+        100,
+        33,
+        $"Unsupported request. Object with ID '{objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
+
+    private static Reply GraphError(int status, int code, int? subcode, string message, List<(string, string)>? headers = null)
+    {
+        var error = new JsonObject
+        {
+            ["message"] = message,
+            ["type"] = code is 1 or 2 ? "GraphMethodException" : "OAuthException",
+            ["code"] = code,
+        };
+        if (subcode is { } sub)
+        {
+            error["error_subcode"] = sub;
+        }
+
+        error["fbtrace_id"] = "Asim" + Guid.NewGuid().ToString("N")[..16];
+        return new Reply(status, new JsonObject { ["error"] = error }.ToJsonString(), "application/json; charset=UTF-8") { Headers = headers ?? [] };
+    }
+
+    private sealed record Reply(int Status, string Body, string ContentType)
+    {
+        public List<(string Name, string Value)> Headers { get; init; } = [];
+
+        public TimeSpan Delay { get; init; }
+    }
+}
