@@ -93,6 +93,29 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         await connection.ExecuteAsync("UPDATE pages SET poll_interval = interval '1 second' WHERE id = @PageId", new { PageId });
     }
 
+    /// <summary>Registers, approves and staffs another school's page on the simulator while the workers run.</summary>
+    public async Task<(Guid PageId, string PostId)> AddApprovedPageAsync(string tag)
+    {
+        var token = $"{PageToken}-{tag}";
+        var page = Simulator.AddPage($"School {tag}", accessToken: token);
+        var postId = Simulator.AddPost(page.Id, "Welcome back after half term");
+        var ids = await Core.Workflow.DemoSchool.SeedAsync(
+            _services.GetRequiredService<Organisation>(),
+            _services.GetRequiredService<StaffDirectory>(),
+            new DemoSchoolRequest(new PasswordHasher<string>().HashPassword(tag, "e2e-password-123"), tag)
+            {
+                PageExternalId = page.Id,
+                CredentialsCiphertext = _services.GetRequiredService<SecretProtector>().Protect(token),
+            });
+        await using var connection = Connect();
+        await connection.ExecuteAsync("UPDATE pages SET poll_interval = interval '1 second' WHERE id = @PageId", new { ids.PageId });
+        return (ids.PageId, postId);
+    }
+
+    /// <summary>An administrator deactivates a page.</summary>
+    public Task DeactivateAsync(Guid pageId) =>
+        _services.GetRequiredService<Organisation>().DeactivatePageAsync(pageId, Actor.System);
+
     public ModeratorProcess StartWorker()
     {
         var worker = ModeratorProcess.Start(new Dictionary<string, string>

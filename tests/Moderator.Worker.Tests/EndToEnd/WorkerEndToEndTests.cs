@@ -125,6 +125,36 @@ public sealed class WorkerEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Schedules_follow_the_pages_table_a_newly_approved_page_is_polled_and_a_deactivated_one_stops_without_a_restart()
+    {
+        await using var site = await EndToEndHarness.StartAsync("schedules");
+        site.StartWorker();
+        await using var db = site.Connect();
+        await Eventually.HoldsAsync(async () => await PollJobsAsync(db) == 1, Deadline, "the first page has a poll job");
+
+        var (newPageId, newPostId) = await site.AddApprovedPageAsync("later" + Guid.NewGuid().ToString("N")[..6]);
+        var comment = site.Simulator.AddComment(newPostId, "Lovely harvest festival, thank you");
+        await site.WaitUntilAssessedAsync([comment], Deadline);
+
+        await site.DeactivateAsync(newPageId);
+        await Eventually.HoldsAsync(async () => await db.QuerySingleAsync<long>("SELECT count(*) FROM qrtz_job_details WHERE job_name = @name", new { name = $"poll-{newPageId:N}" }) == 0,
+            Deadline, "the deactivated page's poll job is removed");
+        Assert.Equal(1, await PollJobsAsync(db));
+    }
+
+    private static async Task<long> PollJobsAsync(Npgsql.NpgsqlConnection db)
+    {
+        try
+        {
+            return await db.QuerySingleAsync<long>("SELECT count(*) FROM qrtz_job_details WHERE job_group = 'pages'");
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UndefinedTable)
+        {
+            return 0; // the worker has not provisioned Quartz's tables yet
+        }
+    }
+
+    [Fact]
     public async Task Platform_faults_lose_and_duplicate_nothing_and_an_expired_token_flags_the_page()
     {
         await using var site = await EndToEndHarness.StartAsync("faults");
