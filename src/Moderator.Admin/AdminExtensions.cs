@@ -103,8 +103,17 @@ public static class AdminExtensions
                 o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<StaffSignIn>().ValidateAsync(context);
                 o.Events.OnRedirectToAccessDenied = context =>
                 {
-                    // A plain 403 (rendered by the status page), not a redirect: the address stays what was refused.
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    // Someone still holding an initial password is sent to change it; anyone else gets a plain 403
+                    // (rendered by the status page), not a redirect, so the address stays what was refused.
+                    if (context.HttpContext.User.HasClaim(AdminClaims.MustChangePassword, "true"))
+                    {
+                        context.Response.Redirect("/Account/ChangePassword");
+                    }
+                    else
+                    {
+                        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    }
+
                     return Task.CompletedTask;
                 };
             })

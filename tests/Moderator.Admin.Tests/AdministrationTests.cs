@@ -90,7 +90,8 @@ public sealed partial class AdministrationTests(AdminFixture fixture) : IClassFi
 
         using var newcomer = await AdminClient.SignedInAsync(fixture.Admin, username, password);
         var queue = await newcomer.GetAsync(new Uri("/Queue", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Forbidden, queue.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, queue.StatusCode);
+        Assert.Equal("/Account/ChangePassword", queue.Headers.Location!.OriginalString);
         var change = await AdminClient.PostFormAsync(newcomer, "/Account/ChangePassword", new Dictionary<string, string>
         {
             ["CurrentPassword"] = password,

@@ -152,12 +152,14 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         path is "/Status" or "/Account/External" ? "404"
         : allowed ? "allowed"
         : !person.SignedIn ? "sign-in"
+        : person.MustChangePassword ? "change-password"
         : "403";
 
     private static string Describe(HttpResponseMessage response) => response.StatusCode switch
     {
         HttpStatusCode.Redirect when response.Headers.Location?.OriginalString.StartsWith("/Account/SignIn", StringComparison.Ordinal) == true
                                      || response.Headers.Location?.OriginalString.Contains("/Account/SignIn", StringComparison.Ordinal) == true => "sign-in",
+        HttpStatusCode.Redirect when response.Headers.Location?.OriginalString == "/Account/ChangePassword" => "change-password",
         HttpStatusCode.Forbidden => "403",
         HttpStatusCode.NotFound => "404",
         HttpStatusCode.OK => "allowed",
