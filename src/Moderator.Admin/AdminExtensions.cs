@@ -2,11 +2,11 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Moderator.Admin.Infrastructure;
 using Moderator.Admin.Security;
 using Moderator.Core.Hosting;
+using Moderator.Admin.Webhooks;
 using Moderator.Core.Security;
 using Moderator.Core.Storage;
 using Moderator.Core.Workflow;
@@ -48,10 +48,8 @@ public static class AdminExtensions
         // The key ring lives in the database: sessions survive restarts and work across Admin instances, and page
         // credentials encrypted here can be read by the worker.
         builder.Services.AddModeratorDataProtection();
-
-        // Admin never calls a platform (architecture.md): the worker dispatches the outbox, so its dispatcher is not needed here.
-        builder.Services.RemoveAll<OutboxDispatcher>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddMetaWebhooks(builder.Configuration);
         var singleSignOn = builder.Configuration.GetSection(SingleSignOnOptions.SectionName).Get<SingleSignOnOptions>() ?? new SingleSignOnOptions();
         builder.Services.AddAdminWeb(singleSignOn);
         return database;
@@ -70,6 +68,7 @@ public static class AdminExtensions
         app.MapRazorPages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapMetaWebhooks();
         return app;
     }
 

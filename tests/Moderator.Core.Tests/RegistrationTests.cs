@@ -24,6 +24,7 @@ public sealed class RegistrationTests(DatabaseFixture db) : IClassFixture<Databa
         });
         services.AddModeratorStorage(db.ConnectionString, migrateOnStart: false);
         services.AddModeratorWorkflow();
+        services.AddOutboxDispatcher();
         var ports = new RecordingPorts();
         services.AddSingleton<IPlatformActions>(ports);
         services.AddSingleton<INotificationSender>(ports);

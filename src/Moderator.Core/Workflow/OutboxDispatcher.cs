@@ -146,14 +146,14 @@ public sealed partial class OutboxDispatcher(
         {
             var target = await c.QuerySingleAsync<TargetRow>(Db.Cmd(
                 """
-                SELECT p.platform AS Platform, p.external_id AS PageExternalId, p.credentials_ciphertext AS Credentials, c.external_id AS CommentExternalId
+                SELECT p.platform AS Platform, p.external_id AS PageExternalId, p.credentials_ciphertext AS Credentials, c.external_id AS CommentExternalId, c.post_id AS PostExternalId
                 FROM pages p JOIN comments c ON c.id = @commentId WHERE p.id = @pageId
                 """,
                 new { pageId = row.PageId, commentId = row.CommentId },
                 null,
                 ct));
             await platformActions.ExecuteAsync(
-                new PlatformActionRequest(row.Id, row.IdempotencyKey, Enum.Parse<PlatformActionKind>(row.Action!), row.PageId!.Value, Enum.Parse<Platform>(target.Platform), target.PageExternalId, target.Credentials, row.CommentId!.Value, target.CommentExternalId, row.Attempts),
+                new PlatformActionRequest(row.Id, row.IdempotencyKey, Enum.Parse<PlatformActionKind>(row.Action!), row.PageId!.Value, Enum.Parse<Platform>(target.Platform), target.PageExternalId, target.Credentials, row.CommentId!.Value, target.CommentExternalId, row.Attempts) { PostExternalId = target.PostExternalId },
                 ct);
         }
         else
@@ -301,6 +301,8 @@ public sealed partial class OutboxDispatcher(
         public string? Credentials { get; init; }
 
         public string CommentExternalId { get; init; } = string.Empty;
+
+        public string? PostExternalId { get; init; }
     }
 
     private sealed class EntryRow

@@ -39,7 +39,11 @@ public sealed record PlatformActionRequest(
     string? CredentialsCiphertext,
     Guid CommentId,
     string CommentExternalId,
-    int Attempt);
+    int Attempt)
+{
+    /// <summary>The post the comment is on, when known (lets a connector re-read the comment's current state).</summary>
+    public string? PostExternalId { get; init; }
+}
 
 /// <summary>
 /// A notification to send. The payload carries ids and a link only, never comment text; the address is the

@@ -27,9 +27,18 @@ public static class WorkflowExtensions
         services.AddSingleton<Reviews>();
         services.AddSingleton<Escalations>();
         services.TryAddSingleton(OutboxJitter.Random);
-        services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<Retention>();
         services.AddSingleton<EvidencePacks>();
+        return services;
+    }
+
+    /// <summary>
+    /// The outbox dispatcher, for hosts that carry out platform actions and notifications (the worker); it needs
+    /// <see cref="IPlatformActions"/> and <see cref="INotificationSender"/>. Admin never calls a platform.
+    /// </summary>
+    public static IServiceCollection AddOutboxDispatcher(this IServiceCollection services)
+    {
+        services.AddTransient<OutboxDispatcher>();
         return services;
     }
 

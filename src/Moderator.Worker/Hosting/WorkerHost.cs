@@ -73,6 +73,7 @@ public static class WorkerHost
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddModeratorWorkflow();
+        services.AddOutboxDispatcher();
         services.AddModeratorDataProtection();
         services.AddFacebookConnector(configuration);
         services.AddNotifications(configuration);

@@ -41,6 +41,12 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, Orga
 
         try
         {
+            if (request.Attempt > 1 && await AlreadyDoneAsync(connector, access, request, cancellationToken))
+            {
+                LogAlreadyDone(logger, request.OutboxId, request.Action, request.CommentId, request.Attempt);
+                return;
+            }
+
             switch (request.Action)
             {
                 case PlatformActionKind.Hide:
@@ -67,6 +73,24 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, Orga
             LogAlreadyGone(logger, request.OutboxId, request.Action, request.CommentId);
         }
     }
+
+    /// <summary>
+    /// A retried hide or unhide (the previous attempt may have reached the platform before its worker died) first
+    /// reads the comment's state, so the platform sees the action once.
+    /// </summary>
+    private static async Task<bool> AlreadyDoneAsync(IPlatformConnector connector, PageAccess access, PlatformActionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.PostExternalId is null || request.Action == PlatformActionKind.Delete)
+        {
+            return false;
+        }
+
+        var current = await connector.GetCommentAsync(access, request.PostExternalId, request.CommentExternalId, cancellationToken);
+        return current.IsHidden == (request.Action == PlatformActionKind.Hide);
+    }
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} was already in effect for comment {CommentId} on attempt {Attempt}; not repeated")]
+    private static partial void LogAlreadyDone(ILogger logger, long outboxId, PlatformActionKind action, Guid commentId, int attempt);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} done for comment {CommentId} (attempt {Attempt})")]
     private static partial void LogExecuted(ILogger logger, long outboxId, PlatformActionKind action, Guid commentId, int attempt);

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Moderator.Worker.Simulator;
 
 /// <summary>The demo school's page on the simulator and its posts by feed key.</summary>
-public sealed record DemoSchool(SimulatedPage Page, IReadOnlyDictionary<string, string> PostIds);
+public sealed record SimulatedDemoSchool(SimulatedPage Page, IReadOnlyDictionary<string, string> PostIds);
 
 /// <summary>A demo comment that has been posted, with its simulator id.</summary>
 public sealed record ReplayedComment(DemoComment Source, string CommentId);
@@ -46,7 +46,7 @@ public sealed partial class FacebookSimulator
     ];
 
     /// <summary>Adds the demo school's page and one post per demo feed key (posted an hour before now).</summary>
-    public DemoSchool AddDemoSchool(string? pageId = null, string? accessToken = null)
+    public SimulatedDemoSchool AddDemoSchool(string? pageId = null, string? accessToken = null)
     {
         var page = AddPage(DemoSchoolName, pageId, accessToken);
         var postedAt = _clock.GetUtcNow() - TimeSpan.FromHours(1);
@@ -57,14 +57,14 @@ public sealed partial class FacebookSimulator
             postedAt += TimeSpan.FromMinutes(1);
         }
 
-        return new DemoSchool(page, posts);
+        return new SimulatedDemoSchool(page, posts);
     }
 
     /// <summary>
     /// Posts the feed's comments on the school's posts, each after its delay from now by the simulator's clock
     /// (a post key the school lacks gets a new post). Returns at once; the replay runs until done or cancelled.
     /// </summary>
-    public DemoReplay StartDemoReplay(DemoSchool school, IReadOnlyList<DemoComment> feed, CancellationToken cancellationToken = default)
+    public DemoReplay StartDemoReplay(SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(school);
         ArgumentNullException.ThrowIfNull(feed);
@@ -73,7 +73,7 @@ public sealed partial class FacebookSimulator
         return replay;
     }
 
-    private async Task ReplayAsync(DemoSchool school, IReadOnlyList<DemoComment> feed, DemoReplay replay, CancellationToken cancellationToken)
+    private async Task ReplayAsync(SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, DemoReplay replay, CancellationToken cancellationToken)
     {
         var start = _clock.GetUtcNow();
         var posts = new Dictionary<string, string>(school.PostIds, StringComparer.Ordinal);

@@ -1,0 +1,193 @@
+using Dapper;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Moderator.Core.Security;
+using Moderator.Core.Storage;
+using Moderator.Core.Workflow;
+using Moderator.Model;
+using Moderator.Testing;
+using Moderator.Worker.Simulator;
+using Npgsql;
+
+namespace Moderator.Worker.Tests.EndToEnd;
+
+/// <summary>
+/// A whole moderation site for one test: a fresh PostgreSQL database, the Facebook simulator on a real port, a school
+/// page registered and approved against it, and any number of real `moderator run` processes.
+/// </summary>
+internal sealed class EndToEndHarness : IAsyncDisposable
+{
+    public const string PageToken = "e2e-page-token";
+
+    private readonly List<ModeratorProcess> _workers = [];
+    private ServiceProvider _services = null!;
+
+    private EndToEndHarness(string database, string folder)
+    {
+        Database = database;
+        Folder = folder;
+    }
+
+    public string Database { get; }
+
+    /// <summary>Logs, mail drop and anything else the workers write.</summary>
+    public string Folder { get; }
+
+    public string LogFolder => Path.Combine(Folder, "logs");
+
+    public FacebookSimulator Simulator { get; private set; } = null!;
+
+    public Uri GraphBaseAddress { get; private set; } = null!;
+
+    public SimulatedPage Page { get; private set; } = null!;
+
+    public string PostId { get; private set; } = string.Empty;
+
+    public Guid PageId { get; private set; }
+
+    public IReadOnlyList<ModeratorProcess> Workers => _workers;
+
+    /// <summary>The committed model, as the workers load it: tests derive expected actions from its verdicts.</summary>
+    public static ModerationModel Model { get; } = ModelFiles.Load();
+
+    public static async Task<EndToEndHarness> StartAsync(string purpose)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"moderator-e2e-{purpose}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var harness = new EndToEndHarness(await PostgresCluster.CreateDatabaseAsync(purpose), folder);
+        await harness.InitialiseAsync();
+        return harness;
+    }
+
+    private async Task InitialiseAsync()
+    {
+        Simulator = new FacebookSimulator(options: new FacebookSimulatorOptions());
+        GraphBaseAddress = await Simulator.StartAsync();
+        Page = Simulator.AddPage("Oakfield Primary School", accessToken: PageToken);
+        PostId = Simulator.AddPost(Page.Id, "Sports day photos are up!");
+
+        var configuration = new ConfigurationBuilder().Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddModeratorStorage(Database);
+        services.AddModeratorWorkflow();
+        services.AddModeratorDataProtection();
+        _services = services.BuildServiceProvider();
+        await _services.GetRequiredService<MigrationRunner>().MigrateAsync();
+
+        var ids = await Core.Workflow.DemoSchool.SeedAsync(
+            _services.GetRequiredService<Organisation>(),
+            _services.GetRequiredService<StaffDirectory>(),
+            new DemoSchoolRequest(new PasswordHasher<string>().HashPassword("e2e", "e2e-password-123"), "e2e")
+            {
+                PageExternalId = Page.Id,
+                CredentialsCiphertext = _services.GetRequiredService<SecretProtector>().Protect(PageToken),
+            });
+        PageId = ids.PageId;
+
+        // Real pages are polled at most every 10 s (a product rule); against the local simulator the test polls every
+        // second so it finishes quickly. Only the interval is changed, straight in the table.
+        await using var connection = Connect();
+        await connection.ExecuteAsync("UPDATE pages SET poll_interval = interval '1 second' WHERE id = @PageId", new { PageId });
+    }
+
+    public ModeratorProcess StartWorker()
+    {
+        var worker = ModeratorProcess.Start(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Moderator"] = Database,
+            ["Logging__Directory"] = LogFolder,
+            ["Facebook__BaseAddress"] = GraphBaseAddress.ToString(),
+            ["Facebook__RequestTimeout"] = "00:00:02",
+            ["Facebook__RateLimitBackoff"] = "00:00:01",
+            ["Facebook__MaxRateLimitBackoff"] = "00:00:02",
+            ["Facebook__MaxSlowDownDelay"] = "00:00:00.500",
+            ["Facebook__MaxInlineWait"] = "00:00:02",
+            ["Worker__PageScheduleInterval"] = "00:00:01",
+            ["Worker__OutboxInterval"] = "00:00:00.500",
+            ["Worker__ClusterCheckinInterval"] = "00:00:01",
+            ["Moderator__Outbox__InitialBackoff"] = "00:00:00.200",
+            ["Moderator__Outbox__MaxBackoff"] = "00:00:01",
+            ["Moderator__Outbox__Lease"] = "00:00:05",
+            ["Notifications__Email__DropFolder"] = Path.Combine(Folder, "mail"),
+        }, "run");
+        _workers.Add(worker);
+        return worker;
+    }
+
+    public NpgsqlConnection Connect() => new(Database);
+
+    /// <summary>Waits until every listed simulator comment has an assessment in the database.</summary>
+    public async Task WaitUntilAssessedAsync(IReadOnlyCollection<string> commentIds, TimeSpan timeout)
+    {
+        await using var connection = Connect();
+        await WithDiagnosticsAsync(() => Eventually.HoldsAsync(async () =>
+        {
+            var assessed = await connection.QuerySingleAsync<long>(
+                """
+                SELECT count(DISTINCT c.external_id) FROM comments c
+                JOIN comment_revisions r ON r.comment_id = c.id JOIN assessments a ON a.revision_id = r.id
+                WHERE c.external_id = ANY(@ids)
+                """, new { ids = commentIds.ToArray() });
+            return assessed == commentIds.Count;
+        }, timeout, $"all {commentIds.Count} comments are assessed"));
+    }
+
+    /// <summary>On a failed wait, adds the workers' warnings and errors to the failure so CI shows why.</summary>
+    public async Task WithDiagnosticsAsync(Func<Task> wait)
+    {
+        try
+        {
+            await wait();
+        }
+        catch (Exception e) when (e is Xunit.Sdk.XunitException or TimeoutException)
+        {
+            var problems = AllWorkerOutput().Split('\n').Where(l => l.Contains("WRN", StringComparison.Ordinal) || l.Contains("ERR", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).TakeLast(40);
+            throw new Xunit.Sdk.XunitException($"{e.Message}\nWorker warnings and errors:\n{string.Join('\n', problems)}");
+        }
+    }
+
+    public async Task WaitUntilHiddenAsync(IEnumerable<string> commentIds, TimeSpan timeout)
+    {
+        foreach (var id in commentIds)
+        {
+            await WithDiagnosticsAsync(() => Eventually.HoldsAsync(() => Task.FromResult(Simulator.Comment(id).IsHidden), timeout, $"comment {id} is hidden on the simulator"));
+        }
+    }
+
+    /// <summary>Every line the workers wrote: their log files, standard output and standard error.</summary>
+    public string AllWorkerOutput()
+    {
+        var files = Directory.Exists(LogFolder)
+            ? Directory.GetFiles(LogFolder, "*", SearchOption.AllDirectories).Select(f =>
+            {
+                using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                return reader.ReadToEnd();
+            })
+            : [];
+        return string.Join('\n', files.Concat(_workers.Select(w => w.StandardOutput + "\n" + w.StandardError)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in _workers)
+        {
+            await worker.DisposeAsync();
+        }
+
+        await _services.DisposeAsync();
+        await Simulator.DisposeAsync();
+        await PostgresCluster.DropDatabaseAsync(Database);
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A log file may still be flushing; the folder is under the temp directory.
+        }
+    }
+}
