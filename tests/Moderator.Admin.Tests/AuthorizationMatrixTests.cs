@@ -50,6 +50,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Admin/Pages/Register"] = p => p.Has(StaffRole.Administrator),
         ["/Admin/Pages/Detail"] = p => p.Has(StaffRole.Administrator) && p.InA,
         ["/Admin/Staff/Index"] = p => p.Has(StaffRole.Administrator),
+        ["/Admin/Schools/Index"] = p => p.Has(StaffRole.Administrator),
         ["/Audit/Index"] = p => p.Has(StaffRole.Administrator) || p.Has(StaffRole.SafeguardingLead) || p.Has(StaffRole.DeputySafeguardingLead),
     };
 
@@ -244,6 +245,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             ["Username"] = "matrix" + Guid.NewGuid().ToString("N")[..8],
             ["Email"] = Guid.NewGuid().ToString("N")[..8] + "@example.school",
             ["Roles"] = nameof(StaffRole.Moderator),
+            ["schoolId"] = f.World.A.SchoolId.ToString(),
+            ["reviewTargetHours"] = "12",
+            ["ackInHoursMinutes"] = "10",
+            ["ackOutsideMinutes"] = "45",
+            ["dayStart"] = "08:30",
+            ["dayEnd"] = "15:30",
         };
 
         /// <summary>Every Razor Page with its handlers (from the compiled pages) and a URL filled with school A's sample ids.</summary>

@@ -197,7 +197,7 @@ public sealed class BrowserFlowTests(BrowserFixture fixture) : IClassFixture<Bro
         {
             ("moderator1", "/Queue"), ("moderator1", $"/Queue/Item/{result.ReviewCaseId}"), ("dsl", "/Escalations"), ("dsl", $"/Escalations/Detail/{result.EscalationId}"),
             ("admin", "/Admin/Pages"), ("admin", $"/Admin/Pages/Detail/{_world.A.PageId}"), ("admin", "/Admin/Pages/Register"), ("admin", "/Admin/Staff"),
-            ("admin", "/Audit"), ("admin", "/Dashboard"), ("admin", "/Account/ChangePassword"),
+            ("admin", "/Admin/Schools"), ("admin", "/Audit"), ("admin", "/Dashboard"), ("admin", "/Account/ChangePassword"),
         };
         var signedIn = new Dictionary<string, IPage>(StringComparer.Ordinal);
         var problems = new List<string>();
