@@ -15,6 +15,9 @@ public sealed class ModerationModel : ICommentScorer
 {
     public const string ClassifierDetector = "classifier";
 
+    /// <summary>Below this probability the classifier alone never hides; it needs a detector's evidence to do so.</summary>
+    public const double ClassifierOnlyHideFloor = 0.8;
+
     private static readonly IReadOnlyList<string> NoTags = [];
 
     private readonly LinearClassifier? _classifier;
@@ -84,12 +87,22 @@ public sealed class ModerationModel : ICommentScorer
         probabilities.Clear();
         _classifier?.Predict(normalised, detection, probabilities);
 
-        var scores = new Dictionary<Category, double>(Categories.All.Count);
+        var scores = new CategoryScoreDictionary();
         var reasons = new List<Reason>();
         foreach (var category in Categories.All)
         {
             var detectorScore = detection.MaxScore(category);
             var classifierScore = probabilities[(int)category];
+
+            // The classifier alone acts automatically only when it is sure: without a detector's own evidence for the
+            // category, a probability between the hide threshold and ClassifierOnlyHideFloor is held just below the hide
+            // threshold, so people review it instead (short comments give the classifier little to go on).
+            var thresholds = policy.ThresholdsFor(category);
+            if (classifierScore >= thresholds.Hide && classifierScore < ClassifierOnlyHideFloor && detectorScore < thresholds.Review)
+            {
+                classifierScore = Math.Max(thresholds.Review, thresholds.Hide - 0.001);
+            }
+
             var score = Math.Clamp(Math.Max(detectorScore, classifierScore), 0, 1);
             scores[category] = score;
             if (!policy.IsAtOrAboveReview(category, score))
@@ -135,7 +148,7 @@ public sealed class ModerationModel : ICommentScorer
         // a slur, a threat phrase) can still hide it; otherwise it is at most reviewed.
         if (isComplaint && verdict >= Verdict.Hide)
         {
-            var detectorScores = new Dictionary<Category, double>(Categories.All.Count);
+            var detectorScores = new CategoryScoreDictionary();
             foreach (var category in Categories.All)
             {
                 detectorScores[category] = detection.MaxScore(category);
@@ -149,12 +162,6 @@ public sealed class ModerationModel : ICommentScorer
 
     private ModelAssessment FailedClosed()
     {
-        var scores = new Dictionary<Category, double>();
-        foreach (var category in Categories.All)
-        {
-            scores[category] = 0;
-        }
-
-        return new ModelAssessment(Verdict.Review, scores, [], NoTags, ModelVersion, FailedClosed: true);
+        return new ModelAssessment(Verdict.Review, new CategoryScoreDictionary(), [], NoTags, ModelVersion, FailedClosed: true);
     }
 }

@@ -181,3 +181,22 @@ public sealed class MetricsTests
         Assert.Equal((2.0 / 3 + 0.8) / 2, CrossValidation.MacroF1(scores, truth), 6);
     }
 }
+
+public sealed class ModelFilesTests
+{
+    [Fact]
+    public void The_default_model_is_found_upward_from_the_program()
+    {
+        var path = ModelFiles.DefaultPath;
+        Assert.NotNull(path);
+        Assert.Equal(Path.Combine(TestModels.RepositoryRoot, ModelFiles.DirectoryName, ModelFile.FileName), path);
+    }
+
+    [Fact]
+    public void A_configured_path_wins_and_must_exist()
+    {
+        var configured = Path.Combine(TestModels.RepositoryRoot, ModelFiles.DirectoryName, ModelFile.FileName);
+        Assert.Equal(configured, ModelFiles.Find(configured));
+        Assert.Throws<FileNotFoundException>(() => ModelFiles.Find(Path.Combine(Path.GetTempPath(), "no-such-model.bin")));
+    }
+}

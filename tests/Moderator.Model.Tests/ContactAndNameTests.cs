@@ -6,6 +6,8 @@ namespace Moderator.Model.Tests;
 
 public sealed class ContactDetectorTests
 {
+    internal static readonly double ReviewThreshold = Moderator.Model.Policy.ModerationPolicy.Default.ThresholdsFor(Category.PupilIdentification).Review;
+
     private static List<DetectorHit> Contacts(string text)
     {
         var result = new DetectionResult();
@@ -41,7 +43,7 @@ public sealed class ContactDetectorTests
     [InlineData("Nearly 20000 steps on the sponsored walk")]
     public void Ignores_numbers_that_are_not_contact_details(string text)
     {
-        Assert.DoesNotContain(Contacts(text), h => h.Score >= 0.5);
+        Assert.DoesNotContain(Contacts(text), h => h.Score >= ReviewThreshold);
     }
 
     [Theory]
@@ -160,14 +162,14 @@ public sealed class PupilNameDetectorTests
     [InlineData("Congratulations Amelia and Jayden from year 2")]
     public void Allows_first_names_alone_and_staff_titles(string text)
     {
-        Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= 0.5);
+        Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
     }
 
     [Fact]
     public void A_full_name_without_school_context_is_below_review()
     {
         var hit = Assert.Single(Detect("Jayden Smith is a great lad").Hits, h => h.Detector == PupilNameDetector.Name);
-        Assert.True(hit.Score < 0.5);
+        Assert.True(hit.Score < ContactDetectorTests.ReviewThreshold);
     }
 
     [Fact]

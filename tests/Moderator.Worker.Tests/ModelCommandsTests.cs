@@ -107,4 +107,17 @@ public sealed class ModelCommandsTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void Bench_measures_load_throughput_latency_and_allocations_with_the_committed_model()
+    {
+        var path = ModelFiles.Find(null) ?? throw new InvalidOperationException("no committed model");
+        string[] comments = ["Lovely photos of the trip, thank you all", "call his mum on 07700 900123 tonight", "what a load of shit this is honestly"];
+        var result = Benchmark.Run(path, comments, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        Assert.True(result.LoadMilliseconds > 0);
+        Assert.True(result.Scored >= 100, $"scored {result.Scored}");
+        Assert.True(result.CommentsPerSecond > 0 && result.CommentsPerCpuSecond > 0);
+        Assert.True(result.P50Microseconds <= result.P99Microseconds && result.P99Microseconds <= result.MaxMicroseconds);
+        Assert.InRange(result.BytesAllocatedPerComment, 1, 1_000_000);
+    }
 }

@@ -20,15 +20,21 @@ public enum MetaWebhookStatus
     Malformed = 3,
 }
 
-/// <summary>One comment change from a <c>page</c>/<c>feed</c> webhook. Only ids and the verb: the text is read by the poll.</summary>
-public sealed record MetaCommentChange(string PageId, string CommentId, string? PostId, string? ParentId, string Verb);
+/// <summary>
+/// One comment change from a <c>page</c>/<c>feed</c> webhook (<see cref="PageId"/> is the Page id) or an
+/// <c>instagram</c>/<c>comments</c> one (<see cref="PageId"/> is the Instagram account id, <see cref="PostId"/> the media
+/// id, <see cref="Verb"/> always <c>add</c>: Instagram only notifies new comments). Only ids and the verb: the text is
+/// read by the poll.
+/// </summary>
+public sealed record MetaCommentChange(string PageId, string CommentId, string? PostId, string? ParentId, string Verb, Platform Platform = Platform.Facebook);
 
 /// <summary>A judged delivery and, when accepted, the comment changes in it (other feed items are ignored).</summary>
 public sealed record MetaWebhookDelivery(MetaWebhookStatus Status, IReadOnlyList<MetaCommentChange> CommentChanges);
 
 /// <summary>
-/// Meta (Facebook Pages) webhooks as plain functions over raw bytes and header values, so any host can map them:
-/// the verification handshake, the <c>X-Hub-Signature-256</c> check and the parsing of <c>feed</c> comment changes.
+/// Meta (Facebook Pages and Instagram) webhooks as plain functions over raw bytes and header values, so any host can map
+/// them: the verification handshake, the <c>X-Hub-Signature-256</c> check and the parsing of comment changes (<c>page</c>
+/// deliveries' <c>feed</c> comment items, <c>instagram</c> deliveries' <c>comments</c> field).
 /// A change only says "poll this page now"; the poll stays the source of truth.
 /// </summary>
 public static class MetaWebhook
@@ -102,7 +108,10 @@ public static class MetaWebhook
             : new MetaWebhookDelivery(MetaWebhookStatus.Accepted, changes);
     }
 
-    /// <summary>The comment changes of a <c>page</c> delivery, or null when the body is not one.</summary>
+    /// <summary>
+    /// The comment changes of a <c>page</c> or <c>instagram</c> delivery, or null when the body is not a Meta change
+    /// notification. Other objects (and other fields, e.g. Instagram <c>live_comments</c>, which the poll cannot read) yield none.
+    /// </summary>
     public static IReadOnlyList<MetaCommentChange>? ParseCommentChanges(ReadOnlySpan<byte> rawBody)
     {
         try
@@ -117,9 +126,17 @@ public static class MetaWebhook
                 return null;
             }
 
-            if (!string.Equals(objectKind.GetString(), "page", StringComparison.Ordinal))
+            Platform platform;
+            switch (objectKind.GetString())
             {
-                return [];
+                case "page":
+                    platform = Platform.Facebook;
+                    break;
+                case "instagram":
+                    platform = Platform.Instagram;
+                    break;
+                default:
+                    return [];
             }
 
             var result = new List<MetaCommentChange>();
@@ -133,7 +150,10 @@ public static class MetaWebhook
 
                 foreach (var change in changes.EnumerateArray())
                 {
-                    if (TryReadCommentChange(pageId, change, out var comment))
+                    var read = platform == Platform.Instagram
+                        ? TryReadInstagramCommentChange(pageId, change, out var comment)
+                        : TryReadCommentChange(pageId, change, out comment);
+                    if (read)
                     {
                         result.Add(comment);
                     }
@@ -167,6 +187,28 @@ public static class MetaWebhook
         }
 
         comment = new MetaCommentChange(pageId, commentId, IdOf(value, "post_id"), IdOf(value, "parent_id"), verb);
+        return true;
+    }
+
+    /// <summary><c>{"field":"comments","value":{"id","text","from":{…},"media":{"id","media_product_type"},"parent_id"}}</c>.</summary>
+    private static bool TryReadInstagramCommentChange(string accountId, JsonElement change, out MetaCommentChange comment)
+    {
+        comment = null!;
+        if (change.ValueKind != JsonValueKind.Object
+            || IdOf(change, "field") != "comments"
+            || !change.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var commentId = IdOf(value, "id");
+        if (commentId is null)
+        {
+            return false;
+        }
+
+        var mediaId = value.TryGetProperty("media", out var media) ? IdOf(media, "id") : null;
+        comment = new MetaCommentChange(accountId, commentId, mediaId, IdOf(value, "parent_id"), "add", Platform.Instagram);
         return true;
     }
 

@@ -91,7 +91,9 @@ public sealed class Featuriser
             var slot = scratch.UsedSlots[k];
             var key = scratch.Keys[slot];
             var index = key & int.MaxValue;
-            var value = (float)(1 + Math.Log(scratch.Counts[slot])) * (_idf is null ? 1f : _idf[index]);
+            var occurrences = scratch.Counts[slot];
+            var tf = occurrences == 1 ? 1f : (float)(1 + Math.Log(occurrences));
+            var value = tf * (_idf is null ? 1f : _idf[index]);
             scratch.OutIndices[k] = index;
             scratch.OutValues[k] = value;
             if (key < 0)

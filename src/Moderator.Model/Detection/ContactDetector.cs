@@ -62,13 +62,29 @@ public static partial class ContactDetector
         var hasDigit = folded.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
         var hasAt = folded.Contains('@', StringComparison.Ordinal) || folded.Contains("(at)", StringComparison.Ordinal) || folded.Contains("[at]", StringComparison.Ordinal);
 
+        // Each pattern runs only when its cheap precondition holds: most comments skip them all.
         if (hasDigit)
         {
-            Collect(text, result, Phone(), 0.92, "a UK phone number");
+            if (CountDigits(folded) >= 10)
+            {
+                Collect(text, result, Phone(), 0.92, "a UK phone number");
+            }
+
             FindPostcodes(text, result);
-            FindAddresses(text, result);
-            Collect(text, result, Flat(), 0.72, "a flat or house number");
-            Collect(text, result, DateOfBirth(), 0.85, "a date of birth");
+            if (HasAnyToken(text, StreetWordLookup))
+            {
+                FindAddresses(text, result);
+            }
+
+            if (HasAnyToken(text, FlatWordLookup))
+            {
+                Collect(text, result, Flat(), 0.72, "a flat or house number");
+            }
+
+            if (HasAnyToken(text, BirthWordLookup) || folded.Contains("d.o.b", StringComparison.Ordinal))
+            {
+                Collect(text, result, DateOfBirth(), 0.85, "a date of birth");
+            }
         }
 
         if (hasAt)
@@ -76,7 +92,67 @@ public static partial class ContactDetector
             Collect(text, result, Email(), 0.88, "an e-mail address");
         }
 
-        FindAges(text, result);
+        // Ages need a number, as digits or as a word, and a word that introduces an age.
+        if ((hasDigit || MentionsNumberWord(folded)) && HasAnyToken(text, AgeWordLookup))
+        {
+            FindAges(text, result);
+        }
+    }
+
+    private static readonly HashSet<string> StreetWords = new(
+        "road rd street st avenue ave lane ln close drive dr way crescent cres court ct gardens gdns grove place pl terrace hill park view walk mews square row rise parade green vale meadow meadows fields estate".Split(' '),
+        StringComparer.Ordinal);
+
+    private static readonly HashSet<string> FlatWords = new("flat apartment apt house door".Split(' '), StringComparer.Ordinal);
+
+    private static readonly HashSet<string> BirthWords = new("dob birth born birthday bday".Split(' '), StringComparer.Ordinal);
+
+    private static readonly HashSet<string> AgeWords = new(
+        "she he shes hes they theyre my aged age turned turns turning year years yr yrs yo old".Split(' '), StringComparer.Ordinal);
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StreetWordLookup = StreetWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FlatWordLookup = FlatWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BirthWordLookup = BirthWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AgeWordLookup = AgeWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static bool HasAnyToken(NormalisedText text, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> words)
+    {
+        foreach (var token in text.Tokens)
+        {
+            if (words.Contains(text.Key(token)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int CountDigits(string folded)
+    {
+        var count = 0;
+        foreach (var c in folded)
+        {
+            if (char.IsDigit(c))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool MentionsNumberWord(string folded)
+    {
+        for (var i = 1; i < NumberWords.Length; i++)
+        {
+            if (folded.Contains(NumberWords[i], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Collect(NormalisedText text, DetectionResult result, Regex regex, double score, string what)

@@ -20,11 +20,11 @@ public sealed class Lexicon
 {
     private const int MaxGap = 3;
 
-    private readonly Dictionary<string, List<LexiconEntry>> _byFirstWord = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WordGroup> _byFirstWord = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<LexiconEntry>> _byFirstPrefix = new(StringComparer.Ordinal);
     private readonly List<LexiconEntry> _entries = [];
     private readonly List<(LexiconWord Word, List<LexiconEntry> Entries)> _firstWords = [];
-    private readonly Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _firstWordLookup;
+    private readonly Dictionary<string, WordGroup>.AlternateLookup<ReadOnlySpan<char>> _firstWordLookup;
     private readonly Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _firstPrefixLookup;
 
     private Lexicon(IEnumerable<LexiconEntry> entries)
@@ -39,12 +39,17 @@ public sealed class Lexicon
             }
             else
             {
-                AddTo(_byFirstWord, first.Key, entry);
+                GroupFor(first.Key).Add(entry);
                 if (first.Squeezed != first.Key)
                 {
-                    AddTo(_byFirstWord, first.Squeezed, entry);
+                    GroupFor(first.Squeezed).Add(entry);
                 }
             }
+        }
+
+        foreach (var group in _byFirstWord.Values)
+        {
+            group.Seal();
         }
 
         // Distinct first words, so a masked word ("f**k") is compared with each word once, not with every phrase.
@@ -66,6 +71,7 @@ public sealed class Lexicon
     {
         ArgumentNullException.ThrowIfNull(files);
         var entries = new List<LexiconEntry>();
+        var cache = new Dictionary<string, LexiconWord[]>(StringComparer.Ordinal);
         foreach (var (target, text) in files)
         {
             var lineNumber = 0;
@@ -92,7 +98,7 @@ public sealed class Lexicon
 
                 foreach (var phrase in Expand(line[(tab + 1)..].Trim()))
                 {
-                    var words = ParseWords(phrase);
+                    var words = ParseWords(phrase, cache);
                     if (words.Count == 0 || words[0].Gap || words[^1].Gap || words.Exists(w => w.Prefix && w.Key.Length < 3))
                     {
                         throw new FormatException($"lexicon '{target}' line {lineNumber}: the phrase has no words, starts or ends with '...', or has a prefix shorter than 3 letters");
@@ -164,11 +170,40 @@ public sealed class Lexicon
 
     private void TryCandidates(NormalisedText text, IReadOnlyList<Token> tokens, int index, ReadOnlySpan<char> key, List<LexiconHit> hits)
     {
-        if (_firstWordLookup.TryGetValue(key, out var exact))
+        if (_firstWordLookup.TryGetValue(key, out var group))
         {
-            foreach (var entry in exact)
+            foreach (var entry in group.Others)
             {
                 TryPhrase(text, tokens, index, entry, hits, masked: false);
+            }
+
+            // Phrases are indexed by their second word too: a common first word ("i", "she") meets only the phrases
+            // whose second word is actually there.
+            if (index + 1 < tokens.Count && group.HasSecondWords)
+            {
+                var next = tokens[index + 1];
+                if ((next.Shape & TokenShape.Masked) != 0)
+                {
+                    foreach (var entry in group.AllWithSecondWords())
+                    {
+                        TryPhrase(text, tokens, index, entry, hits, masked: false);
+                    }
+                }
+                else
+                {
+                    TrySecond(text, tokens, index, group, text.Key(next), hits);
+                    var squeezedNext = text.Squeezed(next);
+                    if (!squeezedNext.SequenceEqual(text.Key(next)))
+                    {
+                        TrySecond(text, tokens, index, group, squeezedNext, hits);
+                    }
+
+                    var alternativeNext = text.Alternative(next);
+                    if (!alternativeNext.IsEmpty)
+                    {
+                        TrySecond(text, tokens, index, group, alternativeNext, hits);
+                    }
+                }
             }
         }
 
@@ -179,6 +214,63 @@ public sealed class Lexicon
                 TryPhrase(text, tokens, index, entry, hits, masked: false);
             }
         }
+    }
+
+    private static void TrySecond(NormalisedText text, IReadOnlyList<Token> tokens, int index, WordGroup group, ReadOnlySpan<char> secondKey, List<LexiconHit> hits)
+    {
+        var entries = group.WithSecondWord(secondKey);
+        if (entries is null)
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            TryPhrase(text, tokens, index, entry, hits, masked: false);
+        }
+    }
+
+    private WordGroup GroupFor(string key)
+    {
+        if (!_byFirstWord.TryGetValue(key, out var group))
+        {
+            group = new WordGroup();
+            _byFirstWord[key] = group;
+        }
+
+        return group;
+    }
+
+    /// <summary>The phrases that start with one word, split by their second word when it is a plain word.</summary>
+    private sealed class WordGroup
+    {
+        private readonly Dictionary<string, List<LexiconEntry>> _bySecond = new(StringComparer.Ordinal);
+        private Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public List<LexiconEntry> Others { get; } = [];
+
+        public bool HasSecondWords => _bySecond.Count > 0;
+
+        public void Add(LexiconEntry entry)
+        {
+            if (entry.Words.Count < 2 || entry.Words[1].Gap || entry.Words[1].Prefix)
+            {
+                Others.Add(entry);
+                return;
+            }
+
+            AddTo(_bySecond, entry.Words[1].Key, entry);
+            if (entry.Words[1].Squeezed != entry.Words[1].Key)
+            {
+                AddTo(_bySecond, entry.Words[1].Squeezed, entry);
+            }
+        }
+
+        public void Seal() => _lookup = _bySecond.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public List<LexiconEntry>? WithSecondWord(ReadOnlySpan<char> key) => _lookup.TryGetValue(key, out var list) ? list : null;
+
+        public IEnumerable<LexiconEntry> AllWithSecondWords() => _bySecond.Values.SelectMany(v => v).Distinct();
     }
 
     private static void TryPhrase(NormalisedText text, IReadOnlyList<Token> tokens, int index, LexiconEntry entry, List<LexiconHit> hits, bool masked)
@@ -356,31 +448,43 @@ public sealed class Lexicon
         return results;
     }
 
-    private static List<LexiconWord> ParseWords(string phrase)
+    private static List<LexiconWord> ParseWords(string phrase, Dictionary<string, LexiconWord[]> cache)
     {
         var words = new List<LexiconWord>();
         foreach (var part in phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (part == "...")
+            if (!cache.TryGetValue(part, out var parsed))
             {
-                words.Add(new LexiconWord(string.Empty, string.Empty, Prefix: false, Gap: true));
-                continue;
+                parsed = ParsePart(part);
+                cache[part] = parsed;
             }
 
-            var prefix = part.EndsWith('*');
-            var body = prefix ? part[..^1] : part;
-            var normalised = TextNormaliser.Normalise(body);
-            for (var t = 0; t < normalised.Tokens.Count; t++)
-            {
-                var token = normalised.Tokens[t];
-                var key = normalised.Key(token).ToString();
-                var squeezed = normalised.Squeezed(token).ToString();
-                var isLast = t == normalised.Tokens.Count - 1;
-                words.Add(new LexiconWord(key, squeezed, prefix && isLast, Gap: false));
-            }
+            words.AddRange(parsed);
         }
 
         return words;
+    }
+
+    /// <summary>One written word of a phrase; normalising it may give several words ("snap-chat") or a gap ("...").</summary>
+    private static LexiconWord[] ParsePart(string part)
+    {
+        if (part == "...")
+        {
+            return [new LexiconWord(string.Empty, string.Empty, Prefix: false, Gap: true)];
+        }
+
+        var prefix = part.EndsWith('*');
+        var body = prefix ? part[..^1] : part;
+        var normalised = TextNormaliser.Normalise(body);
+        var result = new LexiconWord[normalised.Tokens.Count];
+        for (var t = 0; t < normalised.Tokens.Count; t++)
+        {
+            var token = normalised.Tokens[t];
+            var isLast = t == normalised.Tokens.Count - 1;
+            result[t] = new LexiconWord(normalised.Key(token).ToString(), normalised.Squeezed(token).ToString(), prefix && isLast, Gap: false);
+        }
+
+        return result;
     }
 
     private static string PrefixKey(string key) => key.Length >= 3 ? key[..3] : key;
@@ -393,9 +497,7 @@ public sealed class Lexicon
             map[key] = list;
         }
 
-        if (!list.Contains(entry))
-        {
-            list.Add(entry);
-        }
+        // Entries arrive once per key (the squeezed key is added only when it differs), so no duplicate check is needed.
+        list.Add(entry);
     }
 }

@@ -10,16 +10,18 @@ public static class LexiconDetector
     public const string StaffAllegationTarget = "staff_allegation";
     public const string InnocentTarget = "innocent";
 
+    [ThreadStatic]
+    private static List<LexiconHit>? t_hits;
+
     /// <summary>
     /// Score for a severity: 3 severe (hides), 2 strong (reviews everywhere, hides where the threshold is low),
-    /// 1 mild (a signal for the classifier; alone it reaches review only where the review threshold is below 0.45:
-    /// safeguarding and hate).
+    /// 1 mild (a signal for the classifier; below every default review threshold on its own).
     /// </summary>
     public static double SeverityScore(int severity) => severity switch
     {
         >= 3 => 0.95,
         2 => 0.8,
-        _ => 0.45,
+        _ => 0.3,
     };
 
     public static void Detect(NormalisedText text, Lexicon lexicon, DetectionResult result)
@@ -27,7 +29,8 @@ public static class LexiconDetector
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(lexicon);
         ArgumentNullException.ThrowIfNull(result);
-        var hits = new List<LexiconHit>();
+        var hits = t_hits ??= [];
+        hits.Clear();
         lexicon.Match(text, hits);
         foreach (var hit in hits)
         {

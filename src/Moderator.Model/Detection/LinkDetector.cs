@@ -36,7 +36,7 @@ public static partial class LinkDetector
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(result);
         var folded = text.Folded;
-        if (folded.IndexOf('.', StringComparison.Ordinal) < 0)
+        if (!MayContainLink(folded))
         {
             return;
         }
@@ -150,6 +150,27 @@ public static partial class LinkDetector
         }
 
         return false;
+    }
+
+    /// <summary>Cheap gate: a dot between two letters or digits ("bit.ly", "www.x") or a scheme; sentence full stops are not.</summary>
+    private static bool MayContainLink(string folded)
+    {
+        var from = 0;
+        while (true)
+        {
+            var dot = folded.IndexOf('.', from);
+            if (dot < 0)
+            {
+                return false;
+            }
+
+            if (dot > 0 && dot + 1 < folded.Length && char.IsAsciiLetterOrDigit(folded[dot - 1]) && char.IsAsciiLetterOrDigit(folded[dot + 1]))
+            {
+                return true;
+            }
+
+            from = dot + 1;
+        }
     }
 
     internal static ReadOnlySpan<char> Host(ReadOnlySpan<char> url)

@@ -88,12 +88,12 @@ public static class PupilNameDetector
             if (result.HasSchoolContext)
             {
                 // An unknown first word may be a place or an event ("Alton Towers", "Burns Night"): below review alone.
-                score = knownFirstName || LooksLikeSurname(text.Original, text.OriginalIndex(second.Start)) ? 0.9 : 0.45;
+                score = knownFirstName || LooksLikeSurname(text.Original, text.OriginalIndex(second.Start)) ? 0.9 : 0.38;
                 explanation = "gives a full name in a school context (year, form, class, photo or age)";
             }
             else
             {
-                score = knownFirstName ? 0.45 : 0.25;
+                score = knownFirstName ? 0.35 : 0.2;
                 explanation = "gives what looks like a full name";
             }
 

@@ -10,6 +10,7 @@ using Moderator.Core.Workflow;
 using Moderator.Worker.Jobs;
 using Moderator.Worker.Notifications;
 using Moderator.Worker.Platforms.Facebook;
+using Moderator.Worker.Platforms.Instagram;
 using Moderator.Worker.Polling;
 using Quartz;
 using Serilog;
@@ -76,6 +77,7 @@ public static class WorkerHost
         services.AddOutboxDispatcher();
         services.AddModeratorDataProtection();
         services.AddFacebookConnector(configuration);
+        services.AddInstagramConnector(configuration);
         services.AddNotifications(configuration);
         services.AddModerationModel(configuration);
         services.AddTransient<PagePoller>();

@@ -29,10 +29,15 @@ public sealed record DemoComment(TimeSpan Delay, string PostKey, DemoExpectation
     public override string ToString() => $"demo comment at {Delay} on {PostKey} ({Expected})";
 }
 
-/// <summary>Reads <c>seeds/demo/facebook-comments.tsv</c>: a header, then <c>delay_seconds, post, expected, text</c> separated by tabs.</summary>
+/// <summary>
+/// Reads a demo feed (<c>seeds/demo/facebook-comments.tsv</c>, <c>seeds/demo/instagram-comments.tsv</c>): a header, then
+/// <c>delay_seconds, post, expected, text</c> separated by tabs.
+/// </summary>
 public static class DemoFeed
 {
     public const string DefaultRelativePath = "seeds/demo/facebook-comments.tsv";
+
+    public const string InstagramRelativePath = "seeds/demo/instagram-comments.tsv";
 
     public static IReadOnlyList<DemoComment> Load(string path)
     {
@@ -69,12 +74,15 @@ public static class DemoFeed
         return [.. comments.OrderBy(c => c.Delay)];
     }
 
-    /// <summary>Finds the feed by walking up from <paramref name="start"/> (the working directory by default) to a folder that holds it.</summary>
-    public static string? Locate(string? start = null)
+    /// <summary>
+    /// Finds a feed (<paramref name="relativePath"/>, the Facebook one by default) by walking up from
+    /// <paramref name="start"/> (the working directory by default) to a folder that holds it.
+    /// </summary>
+    public static string? Locate(string? start = null, string relativePath = DefaultRelativePath)
     {
         for (var folder = new DirectoryInfo(start ?? Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
         {
-            var candidate = Path.Combine(folder.FullName, DefaultRelativePath);
+            var candidate = Path.Combine(folder.FullName, relativePath);
             if (File.Exists(candidate))
             {
                 return candidate;

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Moderator.Worker.Simulator;
 
@@ -28,7 +26,7 @@ public sealed partial class FacebookSimulator
         }
 
         Interlocked.Increment(ref _totalRequests);
-        Reply reply;
+        SimulatedReply reply;
         lock (_lock)
         {
             reply = Decide(context.Request, segments, form);
@@ -56,11 +54,11 @@ public sealed partial class FacebookSimulator
         await context.Response.WriteAsync(reply.Body, context.RequestAborted);
     }
 
-    private Reply Decide(HttpRequest request, string[] segments, IFormCollection? form)
+    private SimulatedReply Decide(HttpRequest request, string[] segments, IFormCollection? form)
     {
         if (segments.Length is < 2 or > 3 || segments[0] != _options.Version)
         {
-            return GraphError(400, 2500, null, "Unknown path components.");
+            return GraphWire.GraphError(400, 2500, null, "Unknown path components.");
         }
 
         var objectId = segments[1];
@@ -84,7 +82,7 @@ public sealed partial class FacebookSimulator
             var hidden = form?["is_hidden"].ToString() ?? request.Query["is_hidden"].ToString();
             if (hidden is not ("true" or "false"))
             {
-                return GraphError(400, 100, null, "(#100) Missing or invalid is_hidden parameter.");
+                return GraphWire.GraphError(400, 100, null, "(#100) Missing or invalid is_hidden parameter.");
             }
 
             endpoint = hidden == "true" ? SimulatorEndpoints.Hide : SimulatorEndpoints.Unhide;
@@ -95,11 +93,11 @@ public sealed partial class FacebookSimulator
         }
         else
         {
-            return GraphError(400, 100, null, "Unsupported request - method type or edge not supported by the simulator.");
+            return GraphWire.GraphError(400, 100, null, "Unsupported request - method type or edge not supported by the simulator.");
         }
 
         Count(endpoint);
-        var page = PageOfToken(TokenOf(request, form));
+        var page = PageOfToken(GraphWire.TokenOf(request, form));
         var answerLate = false;
         if (_faults.TryPeek(out var fault) && fault.Skip > 0)
         {
@@ -122,19 +120,19 @@ public sealed partial class FacebookSimulator
 
         if (page is null)
         {
-            return GraphError(400, 190, null, "Invalid OAuth access token - Cannot parse access token");
+            return GraphWire.GraphError(400, 190, null, "Invalid OAuth access token - Cannot parse access token");
         }
 
         if (page.TokenExpired)
         {
-            return GraphError(400, 190, 463, "Error validating access token: Session has expired.");
+            return GraphWire.GraphError(400, 190, 463, "Error validating access token: Session has expired.");
         }
 
         var usage = RecordUsage(page);
         if (usage >= 100)
         {
             Interlocked.Increment(ref _throttledResponses);
-            return GraphError(400, 80001, null, "There have been too many calls to this Page account. Wait a bit and try again.", UsageHeader(page.Id, usage, regainMinutes: 1));
+            return GraphWire.GraphError(400, 80001, null, "There have been too many calls to this Page account. Wait a bit and try again.", UsageHeader(page.Id, usage, regainMinutes: 1));
         }
 
         var reply = endpoint switch
@@ -153,22 +151,22 @@ public sealed partial class FacebookSimulator
         };
     }
 
-    private Reply FaultReply(FaultRecord fault, PageRecord? page) => fault.Fault switch
+    private SimulatedReply FaultReply(FaultRecord fault, PageRecord? page) => fault.Fault switch
     {
-        SimulatedFault.TooManyRequests => new Reply(429, "Too Many Requests", "text/plain")
+        SimulatedFault.TooManyRequests => new SimulatedReply(429, "Too Many Requests", "text/plain")
         {
             Headers = [("Retry-After", ((int)Math.Ceiling(_options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture))],
         },
-        SimulatedFault.RateLimitCode => GraphError(
+        SimulatedFault.RateLimitCode => GraphWire.GraphError(
             fault.GraphCode == 613 ? 403 : 400,
             fault.GraphCode,
             null,
             RateLimitMessage(fault.GraphCode),
             page is null ? [] : UsageHeader(page.Id, 100, regainMinutes: 0)),
-        SimulatedFault.InternalServerError => GraphError(500, 1, null, "An unknown error occurred"),
-        SimulatedFault.ServiceUnavailable => new Reply(503, "<html><body>Service Unavailable</body></html>", "text/html"),
-        SimulatedFault.Timeout => GraphError(500, 2, null, "An unexpected error has occurred. Please retry your request later.") with { Delay = _options.TimeoutDelay },
-        _ => new Reply(200, """{"data":[{"id":"1_2","message":"trunc""", "application/json; charset=UTF-8"),
+        SimulatedFault.InternalServerError => GraphWire.GraphError(500, 1, null, "An unknown error occurred"),
+        SimulatedFault.ServiceUnavailable => new SimulatedReply(503, "<html><body>Service Unavailable</body></html>", "text/html"),
+        SimulatedFault.Timeout => GraphWire.GraphError(500, 2, null, "An unexpected error has occurred. Please retry your request later.") with { Delay = _options.TimeoutDelay },
+        _ => new SimulatedReply(200, """{"data":[{"id":"1_2","message":"trunc""", "application/json; charset=UTF-8"),
     };
 
     private static string RateLimitMessage(int code) => code switch
@@ -180,28 +178,28 @@ public sealed partial class FacebookSimulator
         _ => "(#80001) There have been too many calls to this Page account. Wait a bit and try again.",
     };
 
-    private Reply ListPosts(HttpRequest request, PageRecord page, string pageId)
+    private SimulatedReply ListPosts(HttpRequest request, PageRecord page, string pageId)
     {
         if (pageId != page.Id)
         {
-            return NotFound(pageId);
+            return GraphWire.NotFound(pageId);
         }
 
-        var since = SinceOf(request);
+        var since = GraphWire.SinceOf(request);
         var posts = _posts.Values
             .Where(p => p.PageId == page.Id && p.CreatedTime >= since)
             .Select(p => (Key: (p.CreatedTime.ToUnixTimeSeconds(), p.Sequence), Post: p));
-        return Paged(request, posts, descending: true, p => new JsonObject
+        return GraphWire.Paged(request, posts, descending: true, DefaultLimit, MaxLimit, p => new JsonObject
         {
             ["id"] = p.Id,
             ["message"] = p.Message,
-            ["created_time"] = GraphTime(p.CreatedTime),
-            ["updated_time"] = GraphTime(p.UpdatedTime),
+            ["created_time"] = GraphWire.GraphTime(p.CreatedTime),
+            ["updated_time"] = GraphWire.GraphTime(p.UpdatedTime),
             ["permalink_url"] = $"https://www.facebook.com/{p.Id}",
         });
     }
 
-    private Reply ListComments(HttpRequest request, PageRecord page, string objectId)
+    private SimulatedReply ListComments(HttpRequest request, PageRecord page, string objectId)
     {
         var stream = request.Query["filter"] == "stream";
         IEnumerable<CommentRecord> comments;
@@ -215,16 +213,16 @@ public sealed partial class FacebookSimulator
         }
         else
         {
-            return NotFound(objectId);
+            return GraphWire.NotFound(objectId);
         }
 
-        var since = SinceOf(request);
+        var since = GraphWire.SinceOf(request);
         var descending = request.Query["order"] == "reverse_chronological";
         var visible = comments
             .Where(c => !c.IsDeleted && c.CreatedTime >= since)
             .Select(c => (Key: (c.CreatedTime.ToUnixTimeSeconds(), c.Sequence), Comment: c))
             .ToList();
-        var reply = Paged(request, visible, descending, RenderComment);
+        var reply = GraphWire.Paged(request, visible, descending, DefaultLimit, MaxLimit, RenderComment);
         if (request.Query["summary"] == "true")
         {
             var body = JsonNode.Parse(reply.Body)!.AsObject();
@@ -240,10 +238,10 @@ public sealed partial class FacebookSimulator
         return reply;
     }
 
-    private Reply ReadComment(PageRecord page, string commentId) =>
+    private SimulatedReply ReadComment(PageRecord page, string commentId) =>
         _comments.TryGetValue(commentId, out var comment) && comment.PageId == page.Id && !comment.IsDeleted
-            ? new Reply(200, RenderComment(comment).ToJsonString(), "application/json; charset=UTF-8")
-            : NotFound(commentId);
+            ? new SimulatedReply(200, RenderComment(comment).ToJsonString(), "application/json; charset=UTF-8")
+            : GraphWire.NotFound(commentId);
 
     private static JsonObject RenderComment(CommentRecord c)
     {
@@ -252,7 +250,7 @@ public sealed partial class FacebookSimulator
             ["id"] = c.Id,
             ["message"] = c.Message,
             ["from"] = new JsonObject { ["id"] = c.AuthorId, ["name"] = c.AuthorName },
-            ["created_time"] = GraphTime(c.CreatedTime),
+            ["created_time"] = GraphWire.GraphTime(c.CreatedTime),
             ["is_hidden"] = c.IsHidden,
             ["can_hide"] = true,
             ["permalink_url"] = $"https://www.facebook.com/{c.PostId}?comment_id={c.Id}",
@@ -265,11 +263,11 @@ public sealed partial class FacebookSimulator
         return json;
     }
 
-    private Reply SetHidden(PageRecord page, string commentId, bool hidden)
+    private SimulatedReply SetHidden(PageRecord page, string commentId, bool hidden)
     {
         if (!_comments.TryGetValue(commentId, out var comment) || comment.PageId != page.Id || comment.IsDeleted)
         {
-            return NotFound(commentId);
+            return GraphWire.NotFound(commentId);
         }
 
         if (hidden)
@@ -284,104 +282,19 @@ public sealed partial class FacebookSimulator
         }
 
         comment.IsHidden = hidden;
-        return Success();
+        return GraphWire.Success();
     }
 
-    private Reply Delete(PageRecord page, string commentId)
+    private SimulatedReply Delete(PageRecord page, string commentId)
     {
         if (!_comments.TryGetValue(commentId, out var comment) || comment.PageId != page.Id || comment.IsDeleted)
         {
-            return NotFound(commentId);
+            return GraphWire.NotFound(commentId);
         }
 
         comment.DeleteCalls++;
         comment.IsDeleted = true;
-        return Success();
-    }
-
-    /// <summary>One page of results in key order, with Graph's cursors and an absolute <c>next</c> link while more remain.</summary>
-    private static Reply Paged<T>(HttpRequest request, IEnumerable<(( long Time, long Sequence) Key, T Item)> items, bool descending, Func<T, JsonObject> render)
-    {
-        var limit = int.TryParse(request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var asked) ? Math.Clamp(asked, 1, MaxLimit) : DefaultLimit;
-        var ordered = descending ? items.OrderByDescending(i => i.Key) : items.OrderBy(i => i.Key);
-        IEnumerable<((long Time, long Sequence) Key, T Item)> rest = ordered;
-        if (DecodeCursor(request.Query["after"]) is { } after)
-        {
-            rest = ordered.Where(i => descending ? i.Key.CompareTo(after) < 0 : i.Key.CompareTo(after) > 0);
-        }
-
-        var window = rest.Take(limit + 1).ToList();
-        var page = window.Take(limit).ToList();
-        var data = new JsonArray([.. page.Select(i => (JsonNode)render(i.Item))]);
-        var body = new JsonObject { ["data"] = data };
-        if (page.Count > 0)
-        {
-            var paging = new JsonObject
-            {
-                ["cursors"] = new JsonObject { ["before"] = EncodeCursor(page[0].Key), ["after"] = EncodeCursor(page[^1].Key) },
-            };
-            if (window.Count > limit)
-            {
-                paging["next"] = NextLink(request, EncodeCursor(page[^1].Key));
-            }
-
-            body["paging"] = paging;
-        }
-
-        return new Reply(200, body.ToJsonString(), "application/json; charset=UTF-8");
-    }
-
-    private static string NextLink(HttpRequest request, string after)
-    {
-        var query = request.Query.Where(q => q.Key != "after").Select(q => new KeyValuePair<string, string?>(q.Key, q.Value.ToString())).Append(new("after", after));
-        return QueryHelpers.AddQueryString($"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}", query);
-    }
-
-    private static string EncodeCursor((long Time, long Sequence) key) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{key.Time}:{key.Sequence}")));
-
-    private static (long Time, long Sequence)? DecodeCursor(string? cursor)
-    {
-        if (string.IsNullOrEmpty(cursor))
-        {
-            return null;
-        }
-
-        try
-        {
-            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(cursor)).Split(':');
-            return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-        catch (IndexOutOfRangeException)
-        {
-            return null;
-        }
-    }
-
-    private static DateTimeOffset SinceOf(HttpRequest request) =>
-        long.TryParse(request.Query["since"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : DateTimeOffset.MinValue;
-
-    private static string? TokenOf(HttpRequest request, IFormCollection? form)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return authorization["Bearer ".Length..].Trim();
-        }
-
-        var token = request.Query["access_token"].ToString();
-        if (token.Length == 0 && form is not null)
-        {
-            token = form["access_token"].ToString();
-        }
-
-        return token.Length == 0 ? null : token;
+        return GraphWire.Success();
     }
 
     private PageRecord? PageOfToken(string? token) =>
@@ -415,40 +328,5 @@ public sealed partial class FacebookSimulator
             }),
         };
         return [("X-Business-Use-Case-Usage", usage.ToJsonString())];
-    }
-
-    private static string GraphTime(DateTimeOffset time) =>
-        time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + "+0000";
-
-    private static Reply Success() => new(200, """{"success":true}""", "application/json; charset=UTF-8");
-
-    private static Reply NotFound(string objectId) => GraphError(
-        400,
-        100,
-        33,
-        $"Unsupported request. Object with ID '{objectId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
-
-    private static Reply GraphError(int status, int code, int? subcode, string message, List<(string, string)>? headers = null)
-    {
-        var error = new JsonObject
-        {
-            ["message"] = message,
-            ["type"] = code is 1 or 2 ? "GraphMethodException" : "OAuthException",
-            ["code"] = code,
-        };
-        if (subcode is { } sub)
-        {
-            error["error_subcode"] = sub;
-        }
-
-        error["fbtrace_id"] = "Asim" + Guid.NewGuid().ToString("N")[..16];
-        return new Reply(status, new JsonObject { ["error"] = error }.ToJsonString(), "application/json; charset=UTF-8") { Headers = headers ?? [] };
-    }
-
-    private sealed record Reply(int Status, string Body, string ContentType)
-    {
-        public List<(string Name, string Value)> Headers { get; init; } = [];
-
-        public TimeSpan Delay { get; init; }
     }
 }

@@ -114,7 +114,7 @@ public sealed class MetaWebhookTests
     [Fact]
     public void Deliveries_for_other_objects_carry_no_comment_changes()
     {
-        var body = Encoding.UTF8.GetBytes("""{"object":"instagram","entry":[{"id":"1","changes":[{"field":"comments","value":{"id":"9"}}]}]}""");
+        var body = Encoding.UTF8.GetBytes("""{"object":"user","entry":[{"id":"1","changes":[{"field":"comments","value":{"id":"9"}}]}]}""");
 
         var delivery = MetaWebhook.Receive(body, MetaWebhook.Sign(body, AppSecret), AppSecret);
 

@@ -45,6 +45,9 @@ public sealed class FacebookOptions
     /// <summary>The longest backoff after repeated rate-limit errors.</summary>
     public TimeSpan MaxRateLimitBackoff { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>The rate-limit settings as the shared Graph gate takes them.</summary>
+    public GraphRateLimits RateLimits() => new(SlowDownFromPercent, MaxSlowDownDelay, MaxInlineWait, RateLimitBackoff, MaxRateLimitBackoff);
+
     /// <summary>The reasons these options cannot work, or none.</summary>
     public IEnumerable<string> Problems()
     {
