@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Moderator.Admin.Infrastructure;
 using Moderator.Admin.Security;
@@ -49,7 +48,6 @@ public static class AdminExtensions
         // The key ring lives in the database: sessions survive restarts and work across Admin instances, and page
         // credentials encrypted here can be read by the worker.
         builder.Services.AddModeratorDataProtection();
-
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddMetaWebhooks(builder.Configuration);
         var singleSignOn = builder.Configuration.GetSection(SingleSignOnOptions.SectionName).Get<SingleSignOnOptions>() ?? new SingleSignOnOptions();
@@ -104,8 +102,17 @@ public static class AdminExtensions
                 o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<StaffSignIn>().ValidateAsync(context);
                 o.Events.OnRedirectToAccessDenied = context =>
                 {
-                    // A plain 403 (rendered by the status page), not a redirect: the address stays what was refused.
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    // Someone still holding an initial password is sent to change it; anyone else gets a plain 403
+                    // (rendered by the status page), not a redirect, so the address stays what was refused.
+                    if (context.HttpContext.User.HasClaim(AdminClaims.MustChangePassword, "true"))
+                    {
+                        context.Response.Redirect("/Account/ChangePassword");
+                    }
+                    else
+                    {
+                        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    }
+
                     return Task.CompletedTask;
                 };
             })

@@ -4,6 +4,7 @@ using Moderator.Admin.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Moderator.Core.Security;
 using Moderator.Core.Workflow;
+using Moderator.Model;
 
 namespace Moderator.Admin.Tests;
 
@@ -90,7 +91,8 @@ public sealed partial class AdministrationTests(AdminFixture fixture) : IClassFi
 
         using var newcomer = await AdminClient.SignedInAsync(fixture.Admin, username, password);
         var queue = await newcomer.GetAsync(new Uri("/Queue", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.Forbidden, queue.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, queue.StatusCode);
+        Assert.Equal("/Account/ChangePassword", queue.Headers.Location!.OriginalString);
         var change = await AdminClient.PostFormAsync(newcomer, "/Account/ChangePassword", new Dictionary<string, string>
         {
             ["CurrentPassword"] = password,
@@ -132,6 +134,30 @@ public sealed partial class AdministrationTests(AdminFixture fixture) : IClassFi
         Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
         Assert.Equal(token, fixture.Admin.Services.GetRequiredService<SecretProtector>().Unprotect(stored));
         Assert.DoesNotContain(token, await admin.GetStringAsync(new Uri(url, UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shorter_review_target_makes_waiting_items_stand_out_as_overdue()
+    {
+        var result = await _world.CommentAsync(_world.B, "waiting a while", Verdict.Review, at: DateTimeOffset.UtcNow.AddHours(-3));
+        using var moderator = await AdminClient.SignedInAsync(fixture.Admin, _world.B.Usernames["moderator1"]);
+        var row = $"<tr class=\"overdue\" data-case=\"{result.ReviewCaseId}\">";
+        Assert.DoesNotContain(row, await moderator.GetStringAsync(new Uri("/Queue", UriKind.Relative)), StringComparison.Ordinal);
+
+        using var admin = await AdminClient.SignedInAsync(fixture.Admin, _world.B.Usernames["admin"]);
+        var saved = await AdminClient.PostFormAsync(admin, "/Admin/Schools?handler=Save", new Dictionary<string, string>
+        {
+            ["schoolId"] = _world.B.SchoolId.ToString(),
+            ["reviewTargetHours"] = "2",
+            ["ackInHoursMinutes"] = "15",
+            ["ackOutsideMinutes"] = "60",
+            ["dayStart"] = "08:00",
+            ["dayEnd"] = "16:00",
+        }, "/Admin/Schools");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        Assert.Contains(row, await moderator.GetStringAsync(new Uri("/Queue", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromHours(2), (await World.Organisation(fixture.DataSource).GetSchoolAsync(_world.B.SchoolId)).ReviewAgeTarget);
     }
 
     [GeneratedRegex("<code>([a-z0-9-]+)</code>")]

@@ -189,6 +189,48 @@ public sealed class BrowserFlowTests(BrowserFixture fixture) : IClassFixture<Bro
         Assert.DoesNotContain(consoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Every_form_control_has_a_label_and_the_skip_link_comes_first_on_every_main_page()
+    {
+        var result = await _world.CommentAsync(_world.A, "label check", Verdict.HideAndEscalate, Category.Safeguarding, matched: "label");
+        var pages = new (string User, string Url)[]
+        {
+            ("moderator1", "/Queue"), ("moderator1", $"/Queue/Item/{result.ReviewCaseId}"), ("dsl", "/Escalations"), ("dsl", $"/Escalations/Detail/{result.EscalationId}"),
+            ("admin", "/Admin/Pages"), ("admin", $"/Admin/Pages/Detail/{_world.A.PageId}"), ("admin", "/Admin/Pages/Register"), ("admin", "/Admin/Staff"),
+            ("admin", "/Admin/Schools"), ("admin", "/Audit"), ("admin", "/Dashboard"), ("admin", "/Account/ChangePassword"),
+        };
+        var signedIn = new Dictionary<string, IPage>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var (user, url) in pages)
+        {
+            if (!signedIn.TryGetValue(user, out var page))
+            {
+                page = signedIn[user] = await fixture.PageAsync(_world.A.Usernames[user]);
+            }
+
+            await page.GotoAsync(url);
+            var unlabelled = await page.EvaluateAsync<string[]>(
+                """
+                () => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                    .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+                    .map(e => e.outerHTML.slice(0, 80))
+                """);
+            problems.AddRange(unlabelled.Select(u => $"{url}: {u}"));
+            if (await page.EvaluateAsync<string>("() => document.documentElement.lang") != "en-GB" || await page.Locator("h1").CountAsync() != 1)
+            {
+                problems.Add($"{url}: needs lang=en-GB and exactly one h1");
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<string>("() => document.activeElement.className") != "skip")
+            {
+                problems.Add($"{url}: the first Tab does not reach the skip link");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
     private async Task<string> ThirdModeratorAsync()
     {
         var username = "third" + Guid.NewGuid().ToString("N")[..6];

@@ -72,6 +72,18 @@ public sealed class QueueAndItemTests(AdminFixture fixture) : IClassFixture<Admi
     }
 
     [Fact]
+    public async Task The_dsl_sees_a_link_to_the_escalation_and_a_moderator_does_not()
+    {
+        var result = await _world.CommentAsync(_world.A, "how old are you, message me", Verdict.HideAndEscalate, Category.Safeguarding);
+        var url = $"/Queue/Item/{result.ReviewCaseId}";
+        using var dsl = await AdminClient.SignedInAsync(fixture.Admin, _world.A.Usernames["dsl"]);
+        using var moderator = await AdminClient.SignedInAsync(fixture.Admin, _world.A.Usernames["moderator1"]);
+
+        Assert.Contains($"href=\"/Escalations/Detail/{result.EscalationId}\"", await dsl.GetStringAsync(new Uri(url, UriKind.Relative)), StringComparison.Ordinal);
+        Assert.DoesNotContain("/Escalations/Detail/", await moderator.GetStringAsync(new Uri(url, UriKind.Relative)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_hostile_comment_is_rendered_as_inert_text()
     {
         const string hostile = "<script>alert('x')</script><img src=x onerror=alert(1)><b>bold</b> \u202Eevil txt.exe";

@@ -75,9 +75,19 @@ public class BrowserFixture : AdminFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
-    /// <summary>The repository's docs/screenshots folder (found by walking up to the solution file).</summary>
+    /// <summary>
+    /// The repository's docs/screenshots folder (found by walking up to the solution file) when
+    /// MODERATOR_UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the committed images alone; else a temp folder.
+    /// </summary>
     public static string ScreenshotFolder()
     {
+        if (Environment.GetEnvironmentVariable("MODERATOR_UPDATE_SCREENSHOTS") != "1")
+        {
+            var temp = Path.Combine(Path.GetTempPath(), "moderator-admin-screenshots");
+            Directory.CreateDirectory(temp);
+            return temp;
+        }
+
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Moderator.sln")))
         {

@@ -51,7 +51,7 @@ public sealed class World
         var assessment = new ModelAssessment(
             verdict,
             new Dictionary<Category, double> { [category] = score },
-            verdict == Verdict.Allow ? [] : [new Reason(category, score, "lexicon", "house-rules:" + category.CodeName(), $"Matched words listed under {category.CodeName()}.", spans)],
+            verdict == Verdict.Allow ? [] : [new Reason(category, score, "lexicon", $"{category.CodeName()} (policies {Basis(category)})", $"matches words the house rules list under {category.CodeName()}", spans)],
             tags ?? [],
             "test-model-1",
             false);
@@ -62,6 +62,17 @@ public sealed class World
             new IncomingComment(externalId, text, seenAt.AddMinutes(-2), author, "Parent " + author, post, null, $"https://www.facebook.com/{externalId}"),
             assessment);
     }
+
+    /// <summary>Where each house rule comes from in the school's policies (house-rules.md).</summary>
+    private static string Basis(Category category) => category switch
+    {
+        Category.Safeguarding => "001 A.2.2, A.2.3, A.5.5, A.5.6; 002 5.12",
+        Category.Hate => "001 A.5.6; 002 5.8; 004 e",
+        Category.PupilIdentification => "002 4.4, 4.5(f); 001 A.5.2, A.4.9",
+        Category.Abuse => "002 4.5(h), 5.8; 004",
+        Category.Offensive => "001 A.2.6, A.4.5",
+        _ => "002 4.5(g)",
+    };
 
     public static async Task<World> SeedAsync(NpgsqlDataSource dataSource, string? tagA = null, string? tagB = null)
     {

@@ -57,6 +57,16 @@ public sealed class CaseReader(NpgsqlDataSource dataSource)
         return [.. rows];
     }
 
+    /// <summary>The comment's most recent escalation, if any (for the DSL's link from a case to the desk).</summary>
+    public async Task<Guid?> EscalationIdAsync(Guid commentId, CancellationToken cancellationToken)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await c.ExecuteScalarAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM escalations WHERE comment_id = @commentId ORDER BY opened_at DESC LIMIT 1",
+            new { commentId },
+            cancellationToken: cancellationToken));
+    }
+
     public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IEnumerable<Guid> staffIds, CancellationToken cancellationToken)
     {
         await using var c = await dataSource.OpenConnectionAsync(cancellationToken);

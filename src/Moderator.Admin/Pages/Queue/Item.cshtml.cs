@@ -38,6 +38,9 @@ public sealed class ItemModel(Reviews reviews, CaseReader reader, TimeProvider c
 
     public DateTimeOffset Now { get; private set; }
 
+    /// <summary>Shown to the school's DSL and deputies only.</summary>
+    public Guid? EscalationId { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         var me = User.StaffId();
@@ -52,6 +55,7 @@ public sealed class ItemModel(Reviews reviews, CaseReader reader, TimeProvider c
         HaveDecided = rc.HasDecided(me);
         MaySeeOtherDecisions = HaveDecided || rc.Status == ReviewStatus.Settled;
         Names = MaySeeOtherDecisions ? await reader.NamesAsync(rc.Decisions.Select(d => d.ModeratorId), cancellationToken) : new Dictionary<Guid, string>();
+        EscalationId = User.IsSafeguardingLeadOrDeputy() ? await reader.EscalationIdAsync(rc.CommentId, cancellationToken) : null;
         ClaimedByOther = rc.IsClaimedByOther(me, Now);
         ClaimedByMe = rc.ClaimedBy == me && rc.ClaimExpiresAt > Now;
         Choices = HaveDecided ? [] : rc.Status switch
