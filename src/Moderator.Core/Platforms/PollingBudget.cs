@@ -41,7 +41,8 @@ public sealed record PlatformPollPlan(Platform Platform, int ActivePages, TimeSp
 /// </summary>
 public static class PollingBudget
 {
-    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+    /// <summary>The longest quota day: YouTube resets at midnight Pacific time, and the day daylight time ends has 25 hours.</summary>
+    private static readonly TimeSpan QuotaDay = TimeSpan.FromHours(25);
     private static readonly TimeSpan Month = TimeSpan.FromDays(31);
     private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(15);
 
@@ -62,16 +63,16 @@ public static class PollingBudget
                     throw new ArgumentException("The YouTube moderation reserve leaves no quota for polling.", nameof(limits));
                 }
 
-                candidates.Add((Day * (pages * load.CostPerPoll / units), "YouTube daily quota"));
+                candidates.Add((EvenlySpaced(QuotaDay, units, pages * load.CostPerPoll), "YouTube daily quota"));
                 break;
             case Platform.X:
-                candidates.Add((Month * (pages * load.CostPerPoll / Positive(limits.XMonthlyPostReadCap)), "X monthly post-read cap"));
-                candidates.Add((RateWindow * ((double)pages * load.RequestsPerPoll / Positive(limits.XAppRequestsPer15Minutes)), "X app rate window"));
-                candidates.Add((RateWindow * ((double)load.RequestsPerPoll / Positive(limits.XUserRequestsPer15Minutes)), "X user rate window"));
+                candidates.Add((EvenlySpaced(Month, Positive(limits.XMonthlyPostReadCap), pages * load.CostPerPoll), "X monthly post-read cap"));
+                candidates.Add((EvenlySpaced(RateWindow, Positive(limits.XAppRequestsPer15Minutes), (double)pages * load.RequestsPerPoll), "X app rate window"));
+                candidates.Add((EvenlySpaced(RateWindow, Positive(limits.XUserRequestsPer15Minutes), load.RequestsPerPoll), "X user rate window"));
                 break;
             case Platform.Facebook:
             case Platform.Instagram:
-                candidates.Add((TimeSpan.FromHours(1) * (load.CostPerPoll / Positive(limits.MetaCallsPerHourPerPage)), "Meta Business Use Case budget"));
+                candidates.Add((EvenlySpaced(TimeSpan.FromHours(1), Positive(limits.MetaCallsPerHourPerPage), load.CostPerPoll), "Meta Business Use Case budget"));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(load), load.Platform, "Unknown platform.");
@@ -90,6 +91,23 @@ public static class PollingBudget
 
     /// <summary>How long a harmful comment can stay up at worst when polls run on time: a full interval, then processing.</summary>
     public static TimeSpan WorstCaseDetectionDelay(TimeSpan effectiveInterval, TimeSpan processing) => effectiveInterval + processing;
+
+    /// <summary>
+    /// The interval at which rounds costing <paramref name="costPerRound"/> fit <paramref name="budget"/> per
+    /// <paramref name="period"/>: the period divided by the whole number of rounds the budget pays for, so any window of one
+    /// period holds at most that many rounds whatever the phase. A budget too small for one round per period stretches
+    /// the interval to whole periods.
+    /// </summary>
+    private static TimeSpan EvenlySpaced(TimeSpan period, double budget, double costPerRound)
+    {
+        if (costPerRound <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var rounds = Math.Floor(Math.Round(budget / costPerRound, 9));
+        return rounds >= 1 ? period / rounds : period * Math.Ceiling(costPerRound / budget);
+    }
 
     private static double Positive(long value) =>
         value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "A limit must be positive.");
