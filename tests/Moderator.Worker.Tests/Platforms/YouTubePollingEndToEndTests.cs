@@ -45,6 +45,26 @@ public sealed class YouTubePollingEndToEndTests(DatabaseFixture db) : IClassFixt
     }
 
     [Fact]
+    public async Task A_harmful_comment_is_held_for_review_on_youtube_once_through_the_outbox()
+    {
+        await using var setup = await SetupAsync();
+        var harmful = setup.Simulator.AddComment(setup.VideoId, "HIDE-ME this is abuse");
+        var benign = setup.Simulator.AddComment(setup.VideoId, "Lovely nativity");
+
+        await setup.Poller.PollAsync(setup.PageId, CancellationToken.None);
+        var dispatcher = setup.Services.GetRequiredService<OutboxDispatcher>();
+        var first = await dispatcher.DispatchAsync("node-a");
+        await setup.Poller.PollAsync(setup.PageId, CancellationToken.None);
+        var second = await dispatcher.DispatchAsync("node-b");
+
+        Assert.True(first.Succeeded >= 1, $"{first}");
+        Assert.Equal(0, second.Claimed);
+        Assert.Equal(YouTubeModerationStatus.HeldForReview, setup.Simulator.Comment(harmful).ModerationStatus);
+        Assert.Equal(1, setup.Simulator.Comment(harmful).ModerationCalls);
+        Assert.Equal(0, setup.Simulator.Comment(benign).ModerationCalls);
+    }
+
+    [Fact]
     public async Task A_revoked_channel_moves_the_page_to_needs_reconnect()
     {
         await using var setup = await SetupAsync();
@@ -96,6 +116,8 @@ public sealed class YouTubePollingEndToEndTests(DatabaseFixture db) : IClassFixt
         services.AddYouTubeConnector(configuration);
         services.AddSingleton<ICommentScorer, KeywordScorer>();
         services.AddTransient<PagePoller>();
+        services.AddSingleton<IPlatformActions, PlatformActionExecutor>();
+        services.AddSingleton<INotificationSender, DiscardingNotifications>();
         var provider = services.BuildServiceProvider();
         var protector = provider.GetRequiredService<SecretProtector>();
         var secret = simulator.CredentialsFor(channel.Id);
@@ -123,6 +145,12 @@ public sealed class YouTubePollingEndToEndTests(DatabaseFixture db) : IClassFixt
             await Services.DisposeAsync();
             await Simulator.DisposeAsync();
         }
+    }
+
+    /// <summary>Notifications are not under test here; the outbox only needs somewhere to send them.</summary>
+    private sealed class DiscardingNotifications : INotificationSender
+    {
+        public Task SendAsync(NotificationRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>A stand-in for the trained model: "HIDE-ME" is harmful, anything else is fine.</summary>
