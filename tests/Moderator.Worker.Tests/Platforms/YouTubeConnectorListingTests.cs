@@ -155,4 +155,20 @@ public sealed class YouTubeConnectorListingTests
         Assert.True(comment.IsHidden);
         Assert.Equal(Core.Platforms.PlatformErrorKind.NotFound, missing.Kind);
     }
+
+    [Fact]
+    public async Task A_poll_that_hits_the_page_cap_says_so_in_the_log()
+    {
+        await using var harness = await YouTubeHarness.StartAsync(new() { ["YouTube:MaxThreadPagesPerPoll"] = "2" });
+        for (var i = 0; i < 250; i++)
+        {
+            harness.Simulator.AddComment(harness.VideoId, $"comment {i}", publishedAt: YouTubeHarness.Start - TimeSpan.FromSeconds(i));
+        }
+
+        var batch = await harness.PollAsync();
+
+        Assert.Equal(200, batch.Comments.Count);
+        Assert.Equal(2, harness.Simulator.Calls(YouTubeSimulatorEndpoints.CommentThreads));
+        Assert.Contains(harness.Logs.Lines, l => l.Contains("[5407]", StringComparison.Ordinal));
+    }
 }

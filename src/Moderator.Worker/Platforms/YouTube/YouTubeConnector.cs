@@ -83,6 +83,11 @@ public sealed class YouTubeConnector(
             {
                 break;
             }
+
+            if (!reachedOlderThreads && pages == _options.MaxThreadPagesPerPoll)
+            {
+                YouTubeLog.PageCapReached(logger, channelId, pages, since);
+            }
         }
 
         var fresh = listed.Values

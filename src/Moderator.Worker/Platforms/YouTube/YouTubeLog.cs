@@ -24,6 +24,9 @@ internal static partial class YouTubeLog
     [LoggerMessage(EventId = 5405, Level = LogLevel.Debug, Message = "YouTube poll of channel {ChannelId}: {Pages} thread pages, {ReplyReads} reply reads, {CommentCount} new comments since {Since}")]
     public static partial void Polled(ILogger logger, string channelId, int pages, int replyReads, int commentCount, DateTimeOffset since);
 
+    [LoggerMessage(EventId = 5407, Level = LogLevel.Warning, Message = "YouTube poll of channel {ChannelId} stopped at {Pages} thread pages before reaching comments older than {Since}: older new comments in between are not read")]
+    public static partial void PageCapReached(ILogger logger, string channelId, int pages, DateTimeOffset since);
+
     [LoggerMessage(EventId = 5406, Level = LogLevel.Warning, Message = "YouTube comment {CommentId} of channel {ChannelId} cannot be moderated by the channel (not its video): act on the platform")]
     public static partial void CannotModerate(ILogger logger, string commentId, string channelId);
 }
