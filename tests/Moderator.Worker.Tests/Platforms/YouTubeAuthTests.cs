@@ -92,4 +92,17 @@ public sealed class YouTubeAuthTests
         Assert.Equal(PlatformErrorKind.AuthorizationFailed, error.Kind);
         Assert.Equal(0, harness.Simulator.Calls(YouTubeSimulatorEndpoints.CommentThreads) + harness.Simulator.Calls(YouTubeSimulatorEndpoints.Token));
     }
+
+    [Fact]
+    public async Task Without_a_configured_client_a_due_refresh_fails_as_a_configuration_error()
+    {
+        await using var harness = await YouTubeHarness.StartAsync(new() { ["YouTube:ClientId"] = "", ["YouTube:ClientSecret"] = "" });
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => harness.PollAsync());
+
+        Assert.Equal(PlatformErrorKind.BadRequest, error.Kind);
+        Assert.Contains("YouTube:ClientId", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Simulator.Calls(YouTubeSimulatorEndpoints.Token));
+    }
 }

@@ -90,15 +90,16 @@ public sealed class YouTubeQuotaTests
     }
 
     [Fact]
-    public void Options_without_a_client_or_with_a_reserve_above_the_budget_are_refused()
+    public void Options_with_half_a_client_or_a_reserve_above_the_budget_are_refused()
     {
-        var options = new YouTubeOptions { ClientId = "", ClientSecret = "", DailyQuotaUnits = 100, ModerationReserveUnits = 100 };
+        var options = new YouTubeOptions { ClientId = "id-without-secret", ClientSecret = "", DailyQuotaUnits = 100, ModerationReserveUnits = 100 };
 
         var problems = options.Problems().ToList();
 
         Assert.Contains(problems, p => p.Contains("ClientId", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("ModerationReserveUnits", StringComparison.Ordinal));
         Assert.Empty(new YouTubeOptions { ClientId = "id", ClientSecret = "secret" }.Problems());
+        Assert.Empty(new YouTubeOptions().Problems());
     }
 
     [Fact]

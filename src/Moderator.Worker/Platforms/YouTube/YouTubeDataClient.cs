@@ -172,6 +172,11 @@ public sealed class YouTubeDataClient(
     private async Task<YouTubeCredentials> RefreshAsync(PageAccess page, YouTubeCredentials credentials, CancellationToken cancellationToken)
     {
         var channelId = credentials.ChannelId ?? page.PageExternalId;
+        if (string.IsNullOrWhiteSpace(_options.ClientId) || string.IsNullOrWhiteSpace(_options.ClientSecret))
+        {
+            throw Failed("refresh token", channelId, PlatformErrorKind.BadRequest, "cannot be made: YouTube:ClientId and YouTube:ClientSecret are not configured", null, null, null, null);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, _options.TokenEndpoint)
         {
             Content = new FormUrlEncodedContent(

@@ -11,7 +11,10 @@ public sealed class YouTubeOptions
     /// <summary>Google's OAuth 2.0 token endpoint, used to refresh access tokens.</summary>
     public Uri TokenEndpoint { get; set; } = new("https://oauth2.googleapis.com/token");
 
-    /// <summary>The OAuth client id of the moderator's Google Cloud project (needed to refresh tokens).</summary>
+    /// <summary>
+    /// The OAuth client id of the moderator's Google Cloud project. Optional so that installations without YouTube start
+    /// without it; a channel whose token needs refreshing then fails with a BadRequest naming the missing setting.
+    /// </summary>
     public string ClientId { get; set; } = string.Empty;
 
     /// <summary>The OAuth client secret of that project. Never logged.</summary>
@@ -63,9 +66,9 @@ public sealed class YouTubeOptions
             yield return "YouTube:BaseAddress must end with '/' (for example https://www.googleapis.com/youtube/v3/).";
         }
 
-        if (string.IsNullOrWhiteSpace(ClientId) || string.IsNullOrWhiteSpace(ClientSecret))
+        if (string.IsNullOrWhiteSpace(ClientId) != string.IsNullOrWhiteSpace(ClientSecret))
         {
-            yield return "YouTube:ClientId and YouTube:ClientSecret are required to refresh access tokens.";
+            yield return "YouTube:ClientId and YouTube:ClientSecret go together: set both (needed to refresh access tokens) or neither.";
         }
 
         if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromMinutes(5))
