@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Moderator.Core;
 using Moderator.Core.Security;
@@ -117,6 +118,8 @@ public sealed class YouTubePollingEndToEndTests(DatabaseFixture db) : IClassFixt
         services.AddSingleton<ICommentScorer, KeywordScorer>();
         services.AddTransient<PagePoller>();
         services.AddSingleton<IPlatformActions, PlatformActionExecutor>();
+        // Main registers the dispatcher with AddOutboxDispatcher; this branch's AddModeratorWorkflow already did.
+        services.TryAddTransient<OutboxDispatcher>();
         services.AddSingleton<INotificationSender, DiscardingNotifications>();
         var provider = services.BuildServiceProvider();
         var protector = provider.GetRequiredService<SecretProtector>();
