@@ -118,8 +118,7 @@ public sealed class YouTubePollingEndToEndTests(DatabaseFixture db) : IClassFixt
         services.AddSingleton<ICommentScorer, KeywordScorer>();
         services.AddTransient<PagePoller>();
         services.AddSingleton<IPlatformActions, PlatformActionExecutor>();
-        // Main registers the dispatcher with AddOutboxDispatcher; this branch's AddModeratorWorkflow already did.
-        services.TryAddTransient<OutboxDispatcher>();
+        services.AddOutboxDispatcher();
         services.AddSingleton<INotificationSender, DiscardingNotifications>();
         var provider = services.BuildServiceProvider();
         var protector = provider.GetRequiredService<SecretProtector>();
