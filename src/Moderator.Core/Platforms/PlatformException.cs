@@ -20,6 +20,13 @@ public enum PlatformErrorKind
 
     /// <summary>The platform answered with something this client cannot read.</summary>
     Malformed = 6,
+
+    /// <summary>
+    /// The platform does not allow this account to hide (or otherwise act on) this item at all: an X reply in a
+    /// conversation the account did not start, a YouTube comment on a video the channel does not own. Retrying will not
+    /// help and the item stays visible: a person must act on the platform itself.
+    /// </summary>
+    CannotHide = 7,
 }
 
 /// <summary>
