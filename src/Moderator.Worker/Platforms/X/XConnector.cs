@@ -14,7 +14,9 @@ namespace Moderator.Worker.Platforms.X;
 /// <c>until_id</c> so the next poll reads the older rest before moving on, so nothing is skipped and nothing repeated.
 /// <para>
 /// Hide is <c>PUT /2/tweets/{id}/hidden</c>, allowed only for replies in conversations the account started (others fail
-/// with <see cref="PlatformErrorKind.CannotHide"/>). X has no way to delete someone else's post, so
+/// with <see cref="PlatformErrorKind.CannotHide"/>). The query finds replies addressed to the account (direct replies
+/// and replies to its own replies); a reply between two other people further down the school's thread is not
+/// addressed to the school and is not found. X has no way to delete someone else's post, so
 /// <see cref="DeleteAsync"/> hides the reply instead — the strongest action X offers — and says so in the log.
 /// </para>
 /// </summary>
@@ -64,14 +66,14 @@ public sealed class XConnector(
             reads += result.PostReads;
             foreach (var post in result.Posts)
             {
-                if (!seen.Add(post.Id))
-                {
-                    continue;
-                }
-
-                comments.Add(ToIncoming(post, result.Users));
                 newest = XSnowflake.Max(newest, post.Id);
                 oldest = oldest is null || XSnowflake.Compare(post.Id, oldest) < 0 ? post.Id : oldest;
+
+                // The account's own replies (a school answering in its thread) match to:{account} but are not for moderating.
+                if (seen.Add(post.Id) && post.AuthorId != page.PageExternalId)
+                {
+                    comments.Add(ToIncoming(post, result.Users));
+                }
             }
 
             nextToken = result.NextToken;
