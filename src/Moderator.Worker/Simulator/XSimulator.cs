@@ -156,7 +156,9 @@ public sealed partial class XSimulator : IAsyncDisposable
                 throw new ArgumentException($"The username {username} is taken.", nameof(username));
             }
 
-            var account = new SimulatedXAccount((1_500_000_000_000_000_000L + NextSequence()).ToString(CultureInfo.InvariantCulture), username, name);
+            // Random high part: accounts of different simulator runs never share an id (tests share databases).
+            var id = 1_500_000_000_000_000_000L + ((long)RandomNumberGenerator.GetInt32(int.MaxValue) * 1000) + (NextSequence() % 1000);
+            var account = new SimulatedXAccount(id.ToString(CultureInfo.InvariantCulture), username, name);
             _accounts.Add(account.Id, account);
             return account;
         }

@@ -56,9 +56,10 @@ internal sealed class XHarness : IAsyncDisposable
 
     public XReadMeter Meter => Services.GetRequiredService<XReadMeter>();
 
-    public static async Task<XHarness> StartAsync(Dictionary<string, string?>? settings = null, XSimulatorOptions? simulatorOptions = null)
+    /// <param name="start">The clock's start (default <see cref="Start"/>); post ids derive from it, so tests sharing a database start apart.</param>
+    public static async Task<XHarness> StartAsync(Dictionary<string, string?>? settings = null, XSimulatorOptions? simulatorOptions = null, DateTimeOffset? start = null)
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new ManualTimeProvider(start ?? Start);
         var options = simulatorOptions ?? new XSimulatorOptions();
         var simulator = new XSimulator(clock, options);
         var baseAddress = await simulator.StartAsync();
