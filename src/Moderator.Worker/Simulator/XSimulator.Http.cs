@@ -160,29 +160,43 @@ public sealed partial class XSimulator
             return InvalidRequest("query", "The `query` parameter is missing or longer than 512 characters.");
         }
 
-        string? to = null, conversation = null, from = null;
-        var repliesOnly = false;
-        foreach (var term in query.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        // Terms are ANDed; one parenthesised group of terms joined by OR counts as one term.
+        var clauses = new List<List<string>>();
+        List<string>? group = null;
+        foreach (var raw in query.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (term.StartsWith("to:", StringComparison.Ordinal))
+            if (raw == "OR" && group is not null)
             {
-                to = term[3..];
+                continue;
             }
-            else if (term.StartsWith("from:", StringComparison.Ordinal))
+
+            var term = raw;
+            var opens = term.StartsWith('(');
+            var closes = term.EndsWith(')');
+            term = term.Trim('(', ')');
+            if (!IsSupportedTerm(term))
             {
-                from = term[5..];
+                return InvalidRequest("query", "The simulator does not support the operator in this query.");
             }
-            else if (term.StartsWith("conversation_id:", StringComparison.Ordinal))
+
+            if (opens)
             {
-                conversation = term[16..];
+                group = [];
+                clauses.Add(group);
             }
-            else if (term == "is:reply")
+
+            if (group is not null)
             {
-                repliesOnly = true;
+                group.Add(term);
             }
             else
             {
-                return InvalidRequest("query", "The simulator does not support the operator in this query.");
+                clauses.Add([term]);
+            }
+
+            if (closes)
+            {
+                group = null;
             }
         }
 
@@ -216,14 +230,9 @@ public sealed partial class XSimulator
             below = nextToken[3..];
         }
 
-        var toAccount = to is null ? null : _accounts.Values.FirstOrDefault(a => string.Equals(a.Username, to, StringComparison.OrdinalIgnoreCase));
-        var fromAccount = from is null ? null : _accounts.Values.FirstOrDefault(a => string.Equals(a.Username, from, StringComparison.OrdinalIgnoreCase));
         var matches = _posts.Values.Reverse()
             .Where(p => !p.IsDeleted && p.CreatedAt <= now && p.CreatedAt >= now - SearchWindow)
-            .Where(p => to is null || (toAccount is not null && p.InReplyToUserId == toAccount.Id))
-            .Where(p => from is null || (fromAccount is not null && p.AuthorId == fromAccount.Id))
-            .Where(p => conversation is null || p.ConversationId == conversation)
-            .Where(p => !repliesOnly || p.InReplyToPostId is not null)
+            .Where(p => clauses.All(alternatives => alternatives.Any(term => Matches(p, term))))
             .Where(p => sinceId.Length == 0 || XSnowflake.Compare(p.Id, sinceId) > 0)
             .Where(p => untilId.Length == 0 || XSnowflake.Compare(p.Id, untilId) < 0)
             .Where(p => startTime is null || p.CreatedAt >= startTime)
@@ -252,6 +261,35 @@ public sealed partial class XSimulator
 
         result["meta"] = meta;
         return new Reply(200, result.ToJsonString(), Json);
+    }
+
+    private static bool IsSupportedTerm(string term) =>
+        term.StartsWith('-') ? term.Length > 1 && term[1] != '-' && IsSupportedTerm(term[1..])
+        : term == "is:reply"
+        || term.StartsWith("to:", StringComparison.Ordinal)
+        || term.StartsWith("from:", StringComparison.Ordinal)
+        || term.StartsWith("conversation_id:", StringComparison.Ordinal);
+
+    private bool Matches(PostRecord post, string term)
+    {
+        if (term.StartsWith('-'))
+        {
+            return !Matches(post, term[1..]);
+        }
+
+        if (term == "is:reply")
+        {
+            return post.InReplyToPostId is not null;
+        }
+
+        if (term.StartsWith("conversation_id:", StringComparison.Ordinal))
+        {
+            return post.ConversationId == term[16..];
+        }
+
+        var colon = term.IndexOf(':', StringComparison.Ordinal);
+        var account = _accounts.Values.FirstOrDefault(a => string.Equals(a.Username, term[(colon + 1)..], StringComparison.OrdinalIgnoreCase));
+        return account is not null && (term.StartsWith("to:", StringComparison.Ordinal) ? post.InReplyToUserId == account.Id : post.AuthorId == account.Id);
     }
 
     private Reply Lookup(string postId)

@@ -16,7 +16,6 @@ public sealed class XConnectorTests
         var batch = await x.Connector.ListNewCommentsAsync(x.Access, null, CancellationToken.None);
 
         Assert.Equal(replies.Order(StringComparer.Ordinal), batch.Comments.Select(c => c.ExternalId).Order(StringComparer.Ordinal));
-        Assert.Equal(3, x.Simulator.Calls(XSimulatorEndpoints.Search));
         Assert.All(batch.Comments, c =>
         {
             Assert.Equal(Platform.X, c.Platform);
@@ -26,8 +25,11 @@ public sealed class XConnectorTests
             Assert.Equal("Priya Kettering", c.AuthorDisplayName);
             Assert.StartsWith("A reply ", c.Text, StringComparison.Ordinal);
         });
-        Assert.Equal(new XCursor(replies.Max(Comparer<string>.Create(XSnowflake.Compare)), null, null).Format(), batch.NextCursor);
-        Assert.Equal(new XPollCost(3, 25, XHarness.Start), x.Meter.LastPoll(x.School.Id));
+        Assert.Equal(new XCursor(replies.Max(Comparer<string>.Create(XSnowflake.Compare)), null, null, [post]).Format(), batch.NextCursor);
+
+        // Three pages of replies, then one search of the newly learned conversation for replies not addressed to the school.
+        Assert.Equal(4, x.Simulator.Calls(XSimulatorEndpoints.Search));
+        Assert.Equal(new XPollCost(4, 25, XHarness.Start), x.Meter.LastPoll(x.School.Id));
         Assert.Equal(25, x.Meter.PostReadsThisMonth);
     }
 
@@ -164,5 +166,44 @@ public sealed class XConnectorTests
         Assert.Equal("A reply 0", comment.Text);
         Assert.Equal(post, comment.PostExternalId);
         Assert.Equal(PlatformErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task Replies_between_other_people_deep_in_the_schools_own_conversation_are_found_too()
+    {
+        await using var x = await XHarness.StartAsync();
+        var other = x.Simulator.AddAccount("otherparent", "Tom Ashdown");
+        var (post, replies) = x.SchoolPostWithReplies(1);
+        var nestedBefore = x.Simulator.AddReply(replies[0], other.Id, "a reply to the parent, not to the school", XHarness.Start - TimeSpan.FromMinutes(10));
+        var news = x.Simulator.AddAccount("TownNewsDesk", "Town News");
+        var foreignRoot = x.Simulator.AddPost(news.Id, "Town news");
+        x.Simulator.AddReply(x.Simulator.AddReply(foreignRoot, x.Parent.Id, "a thread the school is not in"), other.Id, "not the school's business");
+
+        var one = await x.Connector.ListNewCommentsAsync(x.Access, null, CancellationToken.None);
+        x.Clock.Advance(TimeSpan.FromMinutes(1));
+        var nestedLater = x.Simulator.AddReply(nestedBefore, x.Parent.Id, "and a reply to that");
+        var two = await x.Connector.ListNewCommentsAsync(x.Access, one.NextCursor, CancellationToken.None);
+
+        Assert.Equal([replies[0], nestedBefore], one.Comments.Select(c => c.ExternalId).Order(Comparer<string>.Create(XSnowflake.Compare)));
+        Assert.Equal(replies[0], Assert.Single(one.Comments, c => c.ExternalId == nestedBefore).ParentExternalId);
+        Assert.Equal(post, XCursor.Parse(one.NextCursor).Conversations.Single());
+        var later = Assert.Single(two.Comments);
+        Assert.Equal(nestedLater, later.ExternalId);
+        Assert.Equal(post, later.PostExternalId);
+    }
+
+    [Fact]
+    public void Replies_query_names_the_account_and_its_newest_conversations_within_512_characters()
+    {
+        var conversations = Enumerable.Range(1, 20).Select(i => XSnowflake.IdAt(XHarness.Start.AddMinutes(i), i)).ToList();
+
+        var query = XRepliesQuery.For("OakfieldPrimary", conversations, includeReplies: true);
+        var deeper = XRepliesQuery.For("OakfieldPrimary", conversations.Take(2), includeReplies: false);
+
+        Assert.Equal("to:OakfieldPrimary is:reply", XRepliesQuery.For("OakfieldPrimary", [], includeReplies: true));
+        Assert.True(query.Length <= XRepliesQuery.MaxLength);
+        Assert.StartsWith("(to:OakfieldPrimary OR conversation_id:" + conversations[^1] + " OR ", query, StringComparison.Ordinal);
+        Assert.DoesNotContain(conversations[0], query, StringComparison.Ordinal);
+        Assert.Equal($"(conversation_id:{conversations[1]} OR conversation_id:{conversations[0]}) is:reply -to:OakfieldPrimary", deeper);
     }
 }

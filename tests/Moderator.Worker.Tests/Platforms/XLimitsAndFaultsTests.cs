@@ -9,7 +9,7 @@ public sealed class XLimitsAndFaultsTests
     [Fact]
     public async Task Calls_stop_before_the_window_is_spent_and_resume_after_the_reset()
     {
-        await using var x = await XHarness.StartAsync(simulatorOptions: new XSimulatorOptions { SearchLimit = 3 });
+        await using var x = await XHarness.StartAsync(new() { ["X:MaxTrackedConversations"] = "0" }, new XSimulatorOptions { SearchLimit = 3 });
         x.SchoolPostWithReplies(1);
 
         await x.Connector.ListNewCommentsAsync(x.Access, null, CancellationToken.None);
@@ -36,7 +36,7 @@ public sealed class XLimitsAndFaultsTests
     public async Task A_near_reset_is_waited_out_inside_the_call_on_the_injected_clock()
     {
         await using var x = await XHarness.StartAsync(
-            new() { ["X:MaxInlineWait"] = XHarness.Span(TimeSpan.FromMinutes(20)) },
+            new() { ["X:MaxInlineWait"] = XHarness.Span(TimeSpan.FromMinutes(20)), ["X:MaxTrackedConversations"] = "0" },
             new XSimulatorOptions { SearchLimit = 2 });
         x.SchoolPostWithReplies(1);
         await x.Connector.ListNewCommentsAsync(x.Access, null, CancellationToken.None);
@@ -101,7 +101,7 @@ public sealed class XLimitsAndFaultsTests
     [Fact]
     public async Task Own_monthly_post_read_cap_stops_polls_until_next_month()
     {
-        await using var x = await XHarness.StartAsync(new() { ["X:MonthlyPostReadCap"] = "5" });
+        await using var x = await XHarness.StartAsync(new() { ["X:MonthlyPostReadCap"] = "5", ["X:MaxTrackedConversations"] = "0" });
         x.SchoolPostWithReplies(6);
 
         await x.Connector.ListNewCommentsAsync(x.Access, null, CancellationToken.None);

@@ -42,11 +42,12 @@ public sealed class XApiClient(
     private readonly XOptions _options = options.Value;
 
     /// <summary>
-    /// One page of recent search for replies to the account (<c>to:{username} is:reply</c>), newest first. Pass either
-    /// <paramref name="sinceId"/> or <paramref name="startTime"/>; <paramref name="untilId"/> bounds a backfill.
+    /// One page of recent search for <paramref name="query"/> (see <see cref="XRepliesQuery"/>), newest first. Pass
+    /// either <paramref name="sinceId"/> or <paramref name="startTime"/>; <paramref name="untilId"/> bounds a backfill.
     /// </summary>
     public async Task<XReplyPage> SearchRepliesAsync(
         PageAccess page,
+        string query,
         string? sinceId,
         string? untilId,
         DateTimeOffset? startTime,
@@ -54,34 +55,35 @@ public sealed class XApiClient(
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
-        var credentials = CredentialsOf(page);
-        var query = new StringBuilder("tweets/search/recent?query=")
-            .Append(Escape($"to:{credentials.Username} is:reply"))
+        ArgumentException.ThrowIfNullOrWhiteSpace(query);
+        var url = new StringBuilder("tweets/search/recent?query=")
+            .Append(Escape(query))
             .Append("&max_results=").Append(_options.MaxResultsPerPage.ToString(CultureInfo.InvariantCulture))
             .Append("&tweet.fields=").Append(Escape(PostFields))
             .Append("&expansions=").Append(Escape(Expansions))
             .Append("&user.fields=").Append(Escape(UserFields));
         if (sinceId is not null)
         {
-            query.Append("&since_id=").Append(Escape(sinceId));
+            url.Append("&since_id=").Append(Escape(sinceId));
         }
         else if (startTime is { } start)
         {
-            query.Append("&start_time=").Append(Escape(start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
+            url.Append("&start_time=").Append(Escape(start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
         }
 
         if (untilId is not null)
         {
-            query.Append("&until_id=").Append(Escape(untilId));
+            url.Append("&until_id=").Append(Escape(untilId));
         }
 
         if (nextToken is not null)
         {
-            query.Append("&next_token=").Append(Escape(nextToken));
+            url.Append("&next_token=").Append(Escape(nextToken));
         }
 
-        var url = query.ToString();
-        var result = await SendAsync(page, SearchEndpoint, "search replies", page.PageExternalId, isRead: true, () => new HttpRequestMessage(HttpMethod.Get, Relative(url)), XJsonContext.Default.XSearchPage, cancellationToken);
+        
+        var address = url.ToString();
+        var result = await SendAsync(page, SearchEndpoint, "search replies", page.PageExternalId, isRead: true, () => new HttpRequestMessage(HttpMethod.Get, Relative(address)), XJsonContext.Default.XSearchPage, cancellationToken);
         if (result.Errors is { Count: > 0 } errors)
         {
             XLog.PartialErrors(logger, page.PageExternalId, errors.Count, errors[0].Kind ?? errors[0].Title, errors[0].ResourceType, errors[0].ResourceId);
@@ -379,7 +381,8 @@ public sealed class XApiClient(
         }
     }
 
-    private XCredentials CredentialsOf(PageAccess page) =>
+    /// <summary>The account's stored credentials document; AuthorizationFailed when the secret is not one.</summary>
+    public XCredentials CredentialsOf(PageAccess page) =>
         XCredentials.TryParse(page.AccessToken)
         ?? throw Failed("read credentials", page.PageExternalId, PlatformErrorKind.AuthorizationFailed, "found stored credentials that are not an X token document", null, null, null, null);
 

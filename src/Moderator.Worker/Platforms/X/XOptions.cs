@@ -26,6 +26,12 @@ public sealed class XOptions
     /// <summary>At most this many pages of results per poll; the rest is read by the next poll (the cursor only moves over what was read).</summary>
     public int MaxPagesPerPoll { get; set; } = 5;
 
+    /// <summary>
+    /// How many of the account's own recent conversations are also searched with <c>conversation_id:</c> so replies between
+    /// other people deep in them are found (0 = only replies addressed to the account). Bounded by X's 512-character query.
+    /// </summary>
+    public int MaxTrackedConversations { get; set; } = 10;
+
     /// <summary>On a page's first poll (no cursor yet) replies created within this window are read (recent search covers 7 days).</summary>
     public TimeSpan FirstPollLookback { get; set; } = TimeSpan.FromDays(1);
 
@@ -82,6 +88,11 @@ public sealed class XOptions
         if (MaxPagesPerPoll is < 1 or > 100)
         {
             yield return "X:MaxPagesPerPoll must be between 1 and 100.";
+        }
+
+        if (MaxTrackedConversations is < 0 or > 12)
+        {
+            yield return "X:MaxTrackedConversations must be between 0 and 12 (X queries are at most 512 characters).";
         }
 
         if (FirstPollLookback <= TimeSpan.Zero || FirstPollLookback > TimeSpan.FromDays(7))
