@@ -22,8 +22,9 @@ public enum PlatformErrorKind
     Malformed = 6,
 
     /// <summary>
-    /// The platform will not let this account hide the comment (a YouTube comment on a video the channel does not own,
-    /// an X reply in a conversation the account did not start). Retrying will not help: a person must act on the platform.
+    /// The platform does not allow this account to hide (or otherwise act on) this item at all: an X reply in a
+    /// conversation the account did not start, a YouTube comment on a video the channel does not own. Retrying will not
+    /// help and the item stays visible: a person must act on the platform itself.
     /// </summary>
     CannotHide = 7,
 }

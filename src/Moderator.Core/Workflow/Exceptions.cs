@@ -92,3 +92,26 @@ public sealed class PlatformAuthorizationException : Exception
     {
     }
 }
+
+/// <summary>
+/// Thrown by a platform action executor when the platform will never let this account perform the action on this item
+/// (for example hiding an X reply in a conversation the school's account did not start). The outbox row is finished as
+/// <c>CannotAct</c>, the comment is flagged "cannot hide — act on the platform" and an alert is raised; the comment is
+/// never recorded as hidden.
+/// </summary>
+public sealed class PlatformCannotActException : Exception
+{
+    public PlatformCannotActException()
+    {
+    }
+
+    public PlatformCannotActException(string message)
+        : base(message)
+    {
+    }
+
+    public PlatformCannotActException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

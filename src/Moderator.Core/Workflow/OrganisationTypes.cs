@@ -106,4 +106,7 @@ public static class AlertKinds
     public const string PageNeedsReconnect = "PageNeedsReconnect";
     public const string OutboxDeadLettered = "OutboxDeadLettered";
     public const string EscalationUnacknowledged = "EscalationUnacknowledged";
+
+    /// <summary>The platform refused to hide (or delete) a comment for this account: someone must act on the platform.</summary>
+    public const string PlatformCannotAct = "PlatformCannotAct";
 }

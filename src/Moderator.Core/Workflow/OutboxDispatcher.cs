@@ -14,13 +14,15 @@ public sealed class OutboxJitter(Func<double> next)
 }
 
 /// <summary>What one dispatch pass did.</summary>
-public sealed record DispatchResult(int Claimed, int Succeeded, int Retrying, int DeadLettered, int Blocked);
+public sealed record DispatchResult(int Claimed, int Succeeded, int Retrying, int DeadLettered, int Blocked, int CannotAct = 0);
 
 /// <summary>
 /// Carries out outbox rows: claims a batch with FOR UPDATE SKIP LOCKED under a lease (so parallel consumers never
 /// take the same row), executes each through the ports, and records the result. Failures are retried with
 /// exponential backoff and jitter and dead-lettered with an alert after the limit; a platform authorisation failure
-/// moves the page to NeedsReconnect and alerts an administrator instead of retrying.
+/// moves the page to NeedsReconnect and alerts an administrator instead of retrying. A platform that will never allow
+/// the action on that item (<see cref="PlatformCannotActException"/>) finishes the row as <c>CannotAct</c>: the comment
+/// goes back to visible, it and its open case are flagged "cannot hide — act on the platform" and an alert is raised.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -37,7 +39,7 @@ public sealed partial class OutboxDispatcher(
         ArgumentException.ThrowIfNullOrWhiteSpace(consumerId);
         var o = options.Value;
         var claimed = await ClaimAsync(consumerId, o, cancellationToken);
-        int succeeded = 0, retrying = 0, dead = 0, blocked = 0;
+        int succeeded = 0, retrying = 0, dead = 0, blocked = 0, cannotAct = 0;
         foreach (var row in claimed)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -52,6 +54,11 @@ public sealed partial class OutboxDispatcher(
                 await BlockAsync(row, consumerId, e, cancellationToken);
                 blocked++;
             }
+            catch (PlatformCannotActException e)
+            {
+                await CannotActAsync(row, consumerId, e, cancellationToken);
+                cannotAct++;
+            }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 if (await FailAsync(row, consumerId, e, o, cancellationToken))
@@ -65,7 +72,7 @@ public sealed partial class OutboxDispatcher(
             }
         }
 
-        return new DispatchResult(claimed.Count, succeeded, retrying, dead, blocked);
+        return new DispatchResult(claimed.Count, succeeded, retrying, dead, blocked, cannotAct);
     }
 
     /// <summary>The delay before attempt <paramref name="attempts"/> + 1: InitialBackoff * 2^(attempts-1), capped, with "equal jitter" (half fixed, half random).</summary>
@@ -221,6 +228,59 @@ public sealed partial class OutboxDispatcher(
         }, ct);
     }
 
+    /// <summary>
+    /// The platform refuses this action on this item for good. The row is finished as CannotAct (not Done: nothing
+    /// happened), the comment is put back to Visible and flagged, its open cases are flagged, and an alert is raised.
+    /// </summary>
+    private Task CannotActAsync(ClaimedRow row, string consumerId, PlatformCannotActException error, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return Db.InTransactionAsync(dataSource, async (c, tx) =>
+        {
+            var updated = await c.ExecuteAsync(Db.Cmd(
+                """
+                UPDATE outbox SET status = 'CannotAct', completed_at = @now, lease_owner = NULL, lease_expires_at = NULL, last_error = @error
+                WHERE id = @id AND lease_owner = @consumerId AND status = 'InProgress'
+                """,
+                new { id = row.Id, consumerId, now, error = Describe(error) },
+                tx,
+                ct));
+            if (updated != 1 || row.CommentId is not { } commentId)
+            {
+                return;
+            }
+
+            // Hide and delete marked the comment as out of view when they were queued; it is not, so say so.
+            await c.ExecuteAsync(Db.Cmd(
+                """
+                UPDATE comments SET cannot_act_at = @now, cannot_act_action = @action,
+                       visibility = CASE WHEN @action IN ('Hide','Delete') THEN 'Visible' ELSE visibility END
+                WHERE id = @commentId
+                """,
+                new { commentId, now, action = row.Action },
+                tx,
+                ct));
+            await c.ExecuteAsync(Db.Cmd(
+                "UPDATE review_cases SET cannot_hide = true WHERE comment_id = @commentId AND status <> 'Settled'",
+                new { commentId },
+                tx,
+                ct));
+            await Stores.RaiseAlertAsync(
+                c,
+                tx,
+                AlertKinds.PlatformCannotAct,
+                null,
+                row.PageId,
+                "comment",
+                commentId.ToString(),
+                $"The platform does not let this page's account perform {row.Action} on this comment, so it is still visible: cannot hide — act on the platform.",
+                now,
+                ct);
+            await AuditLog.AppendAsync(c, tx, Actor.System, now, "outbox.cannot_act", "outbox", Key(row.Id), null, new { row.Action, row.PageId, row.CommentId, row.Attempts }, ct);
+            LogCannotAct(logger, row.Id, row.Action, row.CommentId);
+        }, ct);
+    }
+
     /// <summary>Schedules a retry, or dead-letters the row with an alert; returns true when dead-lettered.</summary>
     private Task<bool> FailAsync(ClaimedRow row, string consumerId, Exception error, OutboxOptions o, CancellationToken ct)
     {
@@ -268,6 +328,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(EventId = 453, Level = LogLevel.Error, Message = "Outbox {OutboxId} blocked: the platform refused the credentials of page {PageId}")]
     private static partial void LogBlocked(ILogger logger, long outboxId, Guid? pageId);
+
+    [LoggerMessage(EventId = 454, Level = LogLevel.Warning, Message = "Outbox {OutboxId}: the platform cannot {Action} comment {CommentId}; flagged for action on the platform")]
+    private static partial void LogCannotAct(ILogger logger, long outboxId, string? action, Guid? commentId);
 
     private sealed class ClaimedRow
     {

@@ -26,6 +26,9 @@ public enum OutboxStatus
     Done,
     DeadLettered,
     Blocked,
+
+    /// <summary>Finished without effect: the platform will never let this account act on the item (see <see cref="PlatformCannotActException"/>).</summary>
+    CannotAct,
 }
 
 /// <summary>A platform action for the worker's connector. The idempotency key is stable across retries.</summary>

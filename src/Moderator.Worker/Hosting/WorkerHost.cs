@@ -12,6 +12,7 @@ using Moderator.Worker.Jobs;
 using Moderator.Worker.Notifications;
 using Moderator.Worker.Platforms.Facebook;
 using Moderator.Worker.Platforms.Instagram;
+using Moderator.Worker.Platforms.X;
 using Moderator.Worker.Platforms.YouTube;
 using Moderator.Worker.Polling;
 using Quartz;
@@ -81,6 +82,7 @@ public static class WorkerHost
         services.AddFacebookConnector(configuration);
         services.AddInstagramConnector(configuration);
         services.AddYouTubeConnector(configuration);
+        services.AddXConnector(configuration);
         services.AddPollingBudget(configuration);
         services.AddNotifications(configuration);
         services.AddModerationModel(configuration);

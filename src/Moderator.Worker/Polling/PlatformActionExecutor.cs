@@ -9,7 +9,8 @@ namespace Moderator.Worker.Polling;
 /// <summary>
 /// Carries out outbox platform actions through the page's connector. A refused credential becomes
 /// <see cref="PlatformAuthorizationException"/> (the page needs reconnecting, no retry); a comment already gone counts
-/// as done for hide and delete, so a retried action is harmless.
+/// as done for hide and delete, so a retried action is harmless; an action the platform never allows on that item
+/// becomes <see cref="PlatformCannotActException"/> (the comment is flagged, never counted as hidden).
 /// </summary>
 public sealed partial class PlatformActionExecutor(SecretProtector secrets, Organisation organisation, IEnumerable<IPlatformConnector> connectors, ILogger<PlatformActionExecutor> logger) : IPlatformActions
 {
@@ -68,6 +69,11 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, Orga
         {
             throw new PlatformAuthorizationException($"{request.Platform} refused the page's credentials (code {e.ErrorCode}, subcode {e.ErrorSubcode}).", e);
         }
+        catch (PlatformException e) when (e.Kind == PlatformErrorKind.CannotHide)
+        {
+            LogCannotAct(logger, request.OutboxId, request.Action, request.CommentId, request.Platform);
+            throw new PlatformCannotActException($"{request.Platform} does not allow {request.Action} of comment {request.CommentId} for this page's account.", e);
+        }
         catch (PlatformException e) when (e.Kind == PlatformErrorKind.NotFound && request.Action is PlatformActionKind.Hide or PlatformActionKind.Delete)
         {
             LogAlreadyGone(logger, request.OutboxId, request.Action, request.CommentId);
@@ -94,6 +100,9 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, Orga
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} done for comment {CommentId} (attempt {Attempt})")]
     private static partial void LogExecuted(ILogger logger, long outboxId, PlatformActionKind action, Guid commentId, int attempt);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Outbox {OutboxId}: {Platform} does not allow {Action} of comment {CommentId} for this account; someone must act on the platform")]
+    private static partial void LogCannotAct(ILogger logger, long outboxId, PlatformActionKind action, Guid commentId, Platform platform);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Outbox {OutboxId}: comment {CommentId} is no longer on the platform; {Action} counts as done")]
     private static partial void LogAlreadyGone(ILogger logger, long outboxId, PlatformActionKind action, Guid commentId);

@@ -11,7 +11,7 @@ public sealed class InstagramSemanticsTests
         var instagram = PlatformSemantics.For(Platform.Instagram);
 
         Assert.Equal(Platform.Instagram, instagram.Platform);
-        Assert.Contains("author still sees", instagram.WhoStillSees, StringComparison.Ordinal);
+        Assert.Contains("author", instagram.StillVisibleTo, StringComparison.Ordinal);
         Assert.Contains("own account stay visible", instagram.Limits, StringComparison.Ordinal);
     }
 
@@ -22,12 +22,12 @@ public sealed class InstagramSemanticsTests
         {
             var entry = PlatformSemantics.For(platform);
             Assert.Equal(platform, entry.Platform);
-            Assert.False(string.IsNullOrWhiteSpace(entry.WhoStillSees));
+            Assert.False(string.IsNullOrWhiteSpace(entry.StillVisibleTo));
         });
         Assert.Equal(Enum.GetValues<Platform>().Length, PlatformSemantics.All.Count);
-        Assert.Contains("friends", PlatformSemantics.For(Platform.Facebook).WhoStillSees, StringComparison.Ordinal);
-        Assert.Contains("View hidden replies", PlatformSemantics.For(Platform.X).WhoStillSees, StringComparison.Ordinal);
-        Assert.Contains("heldForReview", PlatformSemantics.For(Platform.YouTube).WhoStillSees, StringComparison.Ordinal);
+        Assert.Contains("friends", PlatformSemantics.For(Platform.Facebook).StillVisibleTo, StringComparison.Ordinal);
+        Assert.Contains("View hidden replies", PlatformSemantics.For(Platform.X).StillVisibleTo, StringComparison.Ordinal);
+        Assert.Contains("held for review", PlatformSemantics.For(Platform.YouTube).HideAction, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => PlatformSemantics.For((Platform)99));
     }
 }
