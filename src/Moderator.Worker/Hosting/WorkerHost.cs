@@ -80,7 +80,7 @@ public static class WorkerHost
         services.AddInstagramConnector(configuration);
         services.AddNotifications(configuration);
         services.AddModerationModel(configuration);
-        services.AddTransient<PagePoller>();
+        services.AddPagePolling();
         services.AddTransient<IPlatformActions, PlatformActionExecutor>();
         services.AddHostedService<NodeRegistration>();
         services.AddHostedService<Schedules>();
