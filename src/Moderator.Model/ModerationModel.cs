@@ -157,6 +157,15 @@ public sealed class ModerationModel : ICommentScorer
             var detectorVerdict = policy.Decide(detectorScores, detection.HasLink, isComplaint);
             verdict = detectorVerdict >= Verdict.Hide ? detectorVerdict : Verdict.Review;
         }
+
+        // Schools must stay open to criticism: a complaint is not sent to review on the classifier's word alone for
+        // tone (abuse, offensive, hate). On the development split every complaint reviewed this way was a false positive
+        // and no harmful comment was; a detector's own evidence, or any safeguarding, pupil or spam score, still reviews.
+        if (isComplaint && verdict == Verdict.Review && reasons.TrueForAll(IsClassifierToneReason))
+        {
+            verdict = Verdict.Allow;
+            reasons.Clear();
+        }
         return new ModelAssessment(verdict, scores, reasons, tags, ModelVersion, FailedClosed: false);
     }
 
@@ -164,4 +173,7 @@ public sealed class ModerationModel : ICommentScorer
     {
         return new ModelAssessment(Verdict.Review, new CategoryScoreDictionary(), [], NoTags, ModelVersion, FailedClosed: true);
     }
+
+    private static bool IsClassifierToneReason(Reason reason) =>
+        reason.Detector == ClassifierDetector && reason.Category is Category.Hate or Category.Abuse or Category.Offensive;
 }

@@ -20,6 +20,12 @@ public enum PlatformErrorKind
 
     /// <summary>The platform answered with something this client cannot read.</summary>
     Malformed = 6,
+
+    /// <summary>
+    /// The platform will not let this account hide the comment (a YouTube comment on a video the channel does not own,
+    /// an X reply in a conversation the account did not start). Retrying will not help: a person must act on the platform.
+    /// </summary>
+    CannotHide = 7,
 }
 
 /// <summary>

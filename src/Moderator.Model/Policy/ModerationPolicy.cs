@@ -30,11 +30,11 @@ public sealed class ModerationPolicy
     public static IReadOnlyDictionary<Category, CategoryThresholds> DefaultThresholds { get; } = new Dictionary<Category, CategoryThresholds>
     {
         [Category.Safeguarding] = new(Review: 0.4, Hide: 0.6, Escalate: 0.6),
-        [Category.Hate] = new(Review: 0.4, Hide: 0.6, Escalate: Never),
+        [Category.Hate] = new(Review: 0.35, Hide: 0.6, Escalate: Never),
         [Category.PupilIdentification] = new(Review: 0.45, Hide: 0.6, Escalate: Never),
-        [Category.Abuse] = new(Review: 0.45, Hide: 0.9, Escalate: Never),
+        [Category.Abuse] = new(Review: 0.4, Hide: 0.9, Escalate: Never),
         [Category.Offensive] = new(Review: 0.35, Hide: 0.9, Escalate: Never),
-        [Category.Spam] = new(Review: 0.5, Hide: 0.85, Escalate: Never),
+        [Category.Spam] = new(Review: 0.4, Hide: 0.85, Escalate: Never),
     };
 
     public static ModerationPolicy Default { get; } = new();

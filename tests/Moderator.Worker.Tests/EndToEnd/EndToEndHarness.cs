@@ -129,6 +129,9 @@ internal sealed class EndToEndHarness : IAsyncDisposable
             ["Facebook__MaxSlowDownDelay"] = "00:00:00.500",
             ["Facebook__MaxInlineWait"] = "00:00:02",
             ["Worker__PageScheduleInterval"] = "00:00:01",
+            // The simulator has no budget to protect: let the planner allow one poll a second.
+            ["PollingBudget__MinimumInterval"] = "00:00:01",
+            ["PollingBudget__FacebookCallsPerPoll"] = "1",
             ["Worker__OutboxInterval"] = "00:00:00.500",
             ["Worker__ClusterCheckinInterval"] = "00:00:01",
             ["Moderator__Outbox__InitialBackoff"] = "00:00:00.200",

@@ -98,6 +98,7 @@ public sealed class InstagramEndToEndTests(DatabaseFixture database, ITestOutput
             .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
             .AddModeratorStorage(database.ConnectionString, migrateOnStart: false)
             .AddModeratorWorkflow()
+            .AddOutboxDispatcher()
             .AddModeratorDataProtection()
             .AddInstagramConnector(configuration)
             .AddNotifications(configuration)
