@@ -51,6 +51,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Admin/Pages/Detail"] = p => p.Has(StaffRole.Administrator) && p.InA,
         ["/Admin/Staff/Index"] = p => p.Has(StaffRole.Administrator),
         ["/Admin/Schools/Index"] = p => p.Has(StaffRole.Administrator),
+
+        // Lists only the administrator's own schools; an upload for another school is refused (RosterAdministrationTests).
+        ["/Admin/Roster/Index"] = p => p.Has(StaffRole.Administrator),
         ["/Audit/Index"] = p => p.Has(StaffRole.Administrator) || p.Has(StaffRole.SafeguardingLead) || p.Has(StaffRole.DeputySafeguardingLead),
     };
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Moderator.Core.Security;
 using Moderator.Core.Storage;
 using Moderator.Core.Workflow;
 using Moderator.Model;
@@ -24,6 +25,9 @@ public sealed class RegistrationTests(DatabaseFixture db) : IClassFixture<Databa
         });
         services.AddModeratorStorage(db.ConnectionString, migrateOnStart: false);
         services.AddModeratorWorkflow();
+
+        // Both hosts register Data Protection; the pupil rosters' key is encrypted with it.
+        services.AddModeratorDataProtection();
         services.AddOutboxDispatcher();
         var ports = new RecordingPorts();
         services.AddSingleton<IPlatformActions>(ports);
@@ -45,6 +49,7 @@ public sealed class RegistrationTests(DatabaseFixture db) : IClassFixture<Databa
         Assert.NotNull(provider.GetRequiredService<Retention>());
         Assert.NotNull(provider.GetRequiredService<EvidencePacks>());
         Assert.NotNull(provider.GetRequiredService<AuditLog>());
+        Assert.NotNull(provider.GetRequiredService<PupilRosters>());
     }
 
     [Fact]

@@ -29,6 +29,9 @@ public static class WorkflowExtensions
         services.TryAddSingleton(OutboxJitter.Random);
         services.AddSingleton<Retention>();
         services.AddSingleton<EvidencePacks>();
+
+        // Needs SecretProtector from AddModeratorDataProtection (registered by both hosts).
+        services.AddSingleton<PupilRosters>();
         return services;
     }
 

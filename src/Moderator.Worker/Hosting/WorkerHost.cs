@@ -86,7 +86,7 @@ public static class WorkerHost
         services.AddPollingBudget(configuration);
         services.AddNotifications(configuration);
         services.AddModerationModel(configuration);
-        services.AddTransient<PagePoller>();
+        services.AddPagePolling();
         services.AddTransient<IPlatformActions, PlatformActionExecutor>();
         services.AddHostedService<NodeRegistration>();
         services.AddHostedService<Schedules>();

@@ -22,6 +22,7 @@ public sealed partial class PagePoller(
     ModerationWorkflow workflow,
     ICommentScorer scorer,
     SecretProtector secrets,
+    SchoolRosterCache rosters,
     IEnumerable<IPlatformConnector> connectors,
     ILogger<PagePoller> logger)
 {
@@ -73,7 +74,7 @@ public sealed partial class PagePoller(
             return new PollResult(pageId, 0, 0, 0, 0, $"deferred: {e.Kind}");
         }
 
-        var context = ContextFor(page);
+        var context = ContextFor(page, await rosters.GetAsync(page.SchoolId, cancellationToken));
         int fresh = 0, hidden = 0, escalated = 0;
         foreach (var comment in batch.Comments)
         {
@@ -115,8 +116,17 @@ public sealed partial class PagePoller(
     private static WorkflowComment ToWorkflow(Core.Platforms.IncomingComment c) =>
         new(c.ExternalId, c.Text, c.CreatedAt, c.AuthorExternalId, c.AuthorDisplayName, c.PostExternalId, c.ParentExternalId, c.Permalink?.ToString());
 
-    /// <summary>Per-page threshold overrides, stored as {"category": {"review": x, "hide": y, "escalate": z}}.</summary>
-    internal static ScoringContext? ContextFor(Page page)
+    /// <summary>
+    /// The page's scoring context: its threshold overrides, stored as {"category": {"review": x, "hide": y, "escalate": z}},
+    /// and its school's hashed pupil roster. Null when the page has neither.
+    /// </summary>
+    internal static ScoringContext? ContextFor(Page page, IPupilRoster? roster)
+    {
+        var thresholds = Thresholds(page);
+        return thresholds is null && roster is null ? null : new ScoringContext(Thresholds: thresholds, Roster: roster);
+    }
+
+    private static Dictionary<Category, CategoryThresholds>? Thresholds(Page page)
     {
         if (string.IsNullOrWhiteSpace(page.ThresholdOverridesJson))
         {
@@ -134,7 +144,7 @@ public sealed partial class PagePoller(
             }
         }
 
-        return new ScoringContext(Thresholds: thresholds);
+        return thresholds;
 
         static double Read(JsonElement e, string name, double fallback) =>
             e.TryGetProperty(name, out var p) && p.TryGetDouble(out var d) ? d : fallback;

@@ -103,7 +103,7 @@ public sealed class InstagramEndToEndTests(DatabaseFixture database, ITestOutput
             .AddInstagramConnector(configuration)
             .AddNotifications(configuration)
             .AddModerationModel(configuration)
-            .AddTransient<PagePoller>()
+            .AddPagePolling()
             .AddTransient<IPlatformActions, PlatformActionExecutor>()
             .BuildServiceProvider();
     }

@@ -116,7 +116,7 @@ public sealed class YouTubePollingEndToEndTests(DatabaseFixture db) : IClassFixt
         services.AddModeratorDataProtection();
         services.AddYouTubeConnector(configuration);
         services.AddSingleton<ICommentScorer, KeywordScorer>();
-        services.AddTransient<PagePoller>();
+        services.AddPagePolling();
         services.AddSingleton<IPlatformActions, PlatformActionExecutor>();
         services.AddOutboxDispatcher();
         services.AddSingleton<INotificationSender, DiscardingNotifications>();
