@@ -160,6 +160,13 @@ public static class HostCommands
             await Console.Error.WriteLineAsync($"moderator: configuration error: {string.Join(" ", e.Failures)}");
             return 2;
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            // Several options classes failed at start: still one line, naming every setting.
+            var failures = e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(i => i.Failures);
+            await Console.Error.WriteLineAsync($"moderator: configuration error: {string.Join(" ", failures)}");
+            return 2;
+        }
         catch (EmbeddedPostgresException e)
         {
             await Console.Error.WriteLineAsync($"moderator: {e.Message}");

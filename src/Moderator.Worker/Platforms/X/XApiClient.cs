@@ -317,6 +317,12 @@ public sealed class XApiClient(
             return newest;
         }
 
+        // Optional at start so installations without X pages run; a refresh is where it becomes necessary.
+        if (string.IsNullOrWhiteSpace(_options.ClientId))
+        {
+            throw new PlatformException(Platform.X, PlatformErrorKind.BadRequest, "X:ClientId is not set, so the X token cannot be refreshed; set the OAuth 2.0 client id.");
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, Relative("oauth2/token"))
         {
             Content = new FormUrlEncodedContent(

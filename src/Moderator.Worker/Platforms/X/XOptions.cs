@@ -65,11 +65,6 @@ public sealed class XOptions
             yield return "X:BaseAddress must end with '/' (for example https://api.x.com/2/).";
         }
 
-        if (string.IsNullOrWhiteSpace(ClientId))
-        {
-            yield return "X:ClientId is required (the OAuth 2.0 client id used to refresh tokens).";
-        }
-
         if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > TimeSpan.FromMinutes(5))
         {
             yield return "X:RequestTimeout must be between 0 and 5 minutes.";
