@@ -40,6 +40,28 @@ public sealed class QueueAndItemTests(AdminFixture fixture) : IClassFixture<Admi
     }
 
     [Fact]
+    public async Task An_item_the_platform_refused_to_hide_says_cannot_hide_act_on_the_platform_and_what_hidden_means_there()
+    {
+        var refused = await _world.CommentAsync(_world.A, "a reply the school cannot hide", Verdict.Hide, Category.Abuse);
+        var ordinary = await _world.CommentAsync(_world.A, "an ordinary hidden reply", Verdict.Hide, Category.Abuse);
+        // What the outbox records when the platform answers CannotHide (tested end to end in Core's PlatformCannotActTests).
+        await using (var command = _world.DataSource.CreateCommand("UPDATE comments SET cannot_act_at = now(), cannot_act_action = 'Hide', visibility = 'Visible' WHERE id = $1"))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = refused.CommentId });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var client = await AdminClient.SignedInAsync(fixture.Admin, _world.A.Usernames["moderator1"]);
+        var refusedHtml = await client.GetStringAsync(new Uri($"/Queue/Item/{refused.ReviewCaseId}", UriKind.Relative));
+        var ordinaryHtml = await client.GetStringAsync(new Uri($"/Queue/Item/{ordinary.ReviewCaseId}", UriKind.Relative));
+
+        Assert.Contains("id=\"cannot-hide\"", refusedHtml, StringComparison.Ordinal);
+        Assert.Contains("Cannot hide — act on the platform.", refusedHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"cannot-hide\"", ordinaryHtml, StringComparison.Ordinal);
+        Assert.Contains("Who can still see it", ordinaryHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_moderator_of_another_school_cannot_open_the_item_or_decide_it()
     {
         var result = await _world.CommentAsync(_world.A, "something to review", Verdict.Review);
@@ -111,7 +133,7 @@ public sealed class QueueAndItemTests(AdminFixture fixture) : IClassFixture<Admi
 
         Assert.Contains("<mark>idiots</mark>", html, StringComparison.Ordinal);
         Assert.Contains("Insults, bullying, harassment", html, StringComparison.Ordinal);
-        Assert.Contains("On Facebook a hidden comment stays visible to the person who wrote it", html, StringComparison.Ordinal);
+        Assert.Contains("everyone else no longer sees it", html, StringComparison.Ordinal);
         Assert.Contains("data-decision=\"KeepVisible\"", html, StringComparison.Ordinal);
     }
 }

@@ -59,14 +59,4 @@ public static class HouseRuleText
         Core.Workflow.Decision.Escalate => "A safeguarding concern: hide it and open an escalation for the DSL.",
         _ => string.Empty,
     };
-
-    /// <summary>What "hidden" means on each platform, so nobody assumes the author has been told or the comment is gone.</summary>
-    public static string HiddenMeans(Platform platform) => platform switch
-    {
-        Platform.Facebook => "On Facebook a hidden comment stays visible to the person who wrote it and to their friends, so they are not told it was hidden. Everyone else no longer sees it. It is not deleted and can be shown again.",
-        Platform.Instagram => "On Instagram a hidden comment is no longer shown under the post to other people; the author can still see it. It is not deleted and can be shown again.",
-        Platform.X => "On X a hidden reply is moved behind \"View hidden replies\": anyone who opens that can still read it, and the author is not notified. It is not deleted.",
-        Platform.YouTube => "On YouTube the comment is held for review: it is not shown publicly, but the author can still see it. It is not deleted and can be approved later.",
-        _ => "The comment is no longer shown publicly but is kept as evidence.",
-    };
 }

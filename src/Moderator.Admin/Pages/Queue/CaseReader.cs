@@ -57,6 +57,17 @@ public sealed class CaseReader(NpgsqlDataSource dataSource)
         return [.. rows];
     }
 
+    /// <summary>When the platform refused to act on this comment (e.g. an X reply outside the school's conversations), and what.</summary>
+    public async Task<(DateTimeOffset At, string Action)?> CannotActAsync(Guid commentId, CancellationToken cancellationToken)
+    {
+        await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await c.QueryFirstOrDefaultAsync<(DateTimeOffset? At, string? Action)>(new CommandDefinition(
+            "SELECT cannot_act_at, cannot_act_action FROM comments WHERE id = @commentId",
+            new { commentId },
+            cancellationToken: cancellationToken));
+        return row.At is { } at ? (at, row.Action ?? "Hide") : null;
+    }
+
     /// <summary>The comment's most recent escalation, if any (for the DSL's link from a case to the desk).</summary>
     public async Task<Guid?> EscalationIdAsync(Guid commentId, CancellationToken cancellationToken)
     {

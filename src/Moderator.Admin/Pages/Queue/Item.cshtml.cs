@@ -41,6 +41,9 @@ public sealed class ItemModel(Reviews reviews, CaseReader reader, TimeProvider c
     /// <summary>Shown to the school's DSL and deputies only.</summary>
     public Guid? EscalationId { get; private set; }
 
+    /// <summary>Set when the platform refused the hide: the comment is still public and a person must act on the platform.</summary>
+    public (DateTimeOffset At, string Action)? CannotAct { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         var me = User.StaffId();
@@ -56,6 +59,7 @@ public sealed class ItemModel(Reviews reviews, CaseReader reader, TimeProvider c
         MaySeeOtherDecisions = HaveDecided || rc.Status == ReviewStatus.Settled;
         Names = MaySeeOtherDecisions ? await reader.NamesAsync(rc.Decisions.Select(d => d.ModeratorId), cancellationToken) : new Dictionary<Guid, string>();
         EscalationId = User.IsSafeguardingLeadOrDeputy() ? await reader.EscalationIdAsync(rc.CommentId, cancellationToken) : null;
+        CannotAct = await reader.CannotActAsync(rc.CommentId, cancellationToken);
         ClaimedByOther = rc.IsClaimedByOther(me, Now);
         ClaimedByMe = rc.ClaimedBy == me && rc.ClaimExpiresAt > Now;
         Choices = HaveDecided ? [] : rc.Status switch
