@@ -22,6 +22,56 @@ public sealed class DemoReplay
     public IReadOnlyList<ReplayedComment> Posted => [.. _posted];
 
     internal void Add(ReplayedComment comment) => _posted.Enqueue(comment);
+
+    /// <summary>
+    /// Replays <paramref name="feed"/> on a simulator: each comment after its delay from now by
+    /// <paramref name="clock"/>, on the post its key names (a key not yet posted gets a new post through
+    /// <paramref name="addPost"/>), with authors taken in turn from <paramref name="authors"/>. Returns at once.
+    /// </summary>
+    internal static DemoReplay Start(
+        TimeProvider clock,
+        IReadOnlyList<DemoComment> feed,
+        IReadOnlyDictionary<string, string> postIds,
+        Func<string, string> addPost,
+        Func<string, string, string, string> addComment,
+        IReadOnlyList<string> authors,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feed);
+        var replay = new DemoReplay();
+        replay.Completion = replay.RunAsync(clock, feed, postIds, addPost, addComment, authors, cancellationToken);
+        return replay;
+    }
+
+    private async Task RunAsync(
+        TimeProvider clock,
+        IReadOnlyList<DemoComment> feed,
+        IReadOnlyDictionary<string, string> postIds,
+        Func<string, string> addPost,
+        Func<string, string, string, string> addComment,
+        IReadOnlyList<string> authors,
+        CancellationToken cancellationToken)
+    {
+        var start = clock.GetUtcNow();
+        var posts = new Dictionary<string, string>(postIds, StringComparer.Ordinal);
+        var index = 0;
+        foreach (var comment in feed.OrderBy(c => c.Delay))
+        {
+            var wait = start + comment.Delay - clock.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, clock, cancellationToken);
+            }
+
+            if (!posts.TryGetValue(comment.PostKey, out var postId))
+            {
+                postId = addPost($"News: {comment.PostKey}");
+                posts[comment.PostKey] = postId;
+            }
+
+            Add(new ReplayedComment(comment, addComment(postId, comment.Text, authors[index++ % authors.Count])));
+        }
+    }
 }
 
 // The demo: a fictional UK primary school page whose posts receive the demo feed over the first minute.
@@ -67,33 +117,7 @@ public sealed partial class FacebookSimulator
     public DemoReplay StartDemoReplay(SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(school);
-        ArgumentNullException.ThrowIfNull(feed);
-        var replay = new DemoReplay();
-        replay.Completion = ReplayAsync(school, feed, replay, cancellationToken);
-        return replay;
-    }
-
-    private async Task ReplayAsync(SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, DemoReplay replay, CancellationToken cancellationToken)
-    {
-        var start = _clock.GetUtcNow();
-        var posts = new Dictionary<string, string>(school.PostIds, StringComparer.Ordinal);
-        var index = 0;
-        foreach (var comment in feed.OrderBy(c => c.Delay))
-        {
-            var wait = start + comment.Delay - _clock.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _clock, cancellationToken);
-            }
-
-            if (!posts.TryGetValue(comment.PostKey, out var postId))
-            {
-                postId = AddPost(school.Page.Id, $"News: {comment.PostKey}");
-                posts[comment.PostKey] = postId;
-            }
-
-            var id = AddComment(postId, comment.Text, DemoAuthors[index++ % DemoAuthors.Length]);
-            replay.Add(new ReplayedComment(comment, id));
-        }
+        return DemoReplay.Start(_clock, feed, school.PostIds, message => AddPost(school.Page.Id, message),
+            (postId, text, author) => AddComment(postId, text, author), DemoAuthors, cancellationToken);
     }
 }

@@ -43,33 +43,7 @@ public sealed partial class InstagramSimulator
     public DemoReplay StartDemoReplay(SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(school);
-        ArgumentNullException.ThrowIfNull(feed);
-        var replay = new DemoReplay();
-        replay.Completion = ReplayAsync(school, feed, replay, cancellationToken);
-        return replay;
-    }
-
-    private async Task ReplayAsync(SimulatedDemoSchool school, IReadOnlyList<DemoComment> feed, DemoReplay replay, CancellationToken cancellationToken)
-    {
-        var start = _clock.GetUtcNow();
-        var media = new Dictionary<string, string>(school.PostIds, StringComparer.Ordinal);
-        var index = 0;
-        foreach (var comment in feed.OrderBy(c => c.Delay))
-        {
-            var wait = start + comment.Delay - _clock.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _clock, cancellationToken);
-            }
-
-            if (!media.TryGetValue(comment.PostKey, out var mediaId))
-            {
-                mediaId = AddMedia(school.Page.Id, $"News: {comment.PostKey}");
-                media[comment.PostKey] = mediaId;
-            }
-
-            var id = AddComment(mediaId, comment.Text, DemoUsernames[index++ % DemoUsernames.Length]);
-            replay.Add(new ReplayedComment(comment, id));
-        }
+        return DemoReplay.Start(_clock, feed, school.PostIds, caption => AddMedia(school.Page.Id, caption),
+            (mediaId, text, username) => AddComment(mediaId, text, username), DemoUsernames, cancellationToken);
     }
 }
