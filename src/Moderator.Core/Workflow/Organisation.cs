@@ -250,6 +250,53 @@ public sealed partial class Organisation(NpgsqlDataSource dataSource, TimeProvid
         await c.ExecuteAsync(Db.Cmd("UPDATE pages SET credentials_ciphertext = @credentialsCiphertext WHERE id = @pageId", new { pageId, credentialsCiphertext }, null, cancellationToken));
     }
 
+    /// <summary>
+    /// Holds the page's credentials for a token refresh across every worker node: a PostgreSQL session advisory lock
+    /// keyed by the page, taken on its own connection and released (or dropped with the connection) when the lease is
+    /// disposed. The lease carries the secret stored at that moment, decrypted, so a node that waited for another's
+    /// refresh uses the rotated tokens instead of spending the old refresh token again.
+    /// </summary>
+    public async Task<Platforms.CredentialsLease> HoldPageCredentialsAsync(Guid pageId, Security.SecretProtector secrets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var key = CredentialsLockKey(pageId);
+            await connection.ExecuteAsync(Db.Cmd("SELECT pg_advisory_lock(@key)", new { key }, null, cancellationToken));
+            var ciphertext = await connection.ExecuteScalarAsync<string?>(Db.Cmd(
+                "SELECT credentials_ciphertext FROM pages WHERE id = @pageId", new { pageId }, null, cancellationToken));
+            return new Platforms.CredentialsLease(string.IsNullOrEmpty(ciphertext) ? null : secrets.Unprotect(ciphertext), async () =>
+            {
+                try
+                {
+                    await connection.ExecuteAsync(Db.Cmd("SELECT pg_advisory_unlock(@key)", new { key }, null, CancellationToken.None));
+                }
+                catch (NpgsqlException)
+                {
+                    // A broken connection took the session, and the lock with it: the refresh itself already succeeded.
+                }
+                finally
+                {
+                    await connection.DisposeAsync();
+                }
+            });
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The advisory-lock key of one page's credentials: the page id's two halves folded into an int64.</summary>
+    internal static long CredentialsLockKey(Guid pageId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        pageId.TryWriteBytes(bytes);
+        return BitConverter.ToInt64(bytes[..8]) ^ BitConverter.ToInt64(bytes[8..]) ^ 0x6372656473L; // "creds"
+    }
+
     /// <summary>Asks the worker to poll the page at its next schedule check (a webhook said something changed).</summary>
     public async Task RequestPollAsync(Guid pageId, CancellationToken cancellationToken = default)
     {

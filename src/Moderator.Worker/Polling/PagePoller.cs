@@ -52,7 +52,8 @@ public sealed partial class PagePoller(
         try
         {
             var access = new PageAccess(page.ExternalId, secrets.Unprotect(page.CredentialsCiphertext),
-                (secret, ct) => organisation.SaveRefreshedCredentialsAsync(pageId, secrets.Protect(secret), ct));
+                (secret, ct) => organisation.SaveRefreshedCredentialsAsync(pageId, secrets.Protect(secret), ct),
+                ct => organisation.HoldPageCredentialsAsync(pageId, secrets, ct));
             batch = await connector.ListNewCommentsAsync(access, page.Cursor, cancellationToken);
         }
         catch (System.Security.Cryptography.CryptographicException)

@@ -33,7 +33,8 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, Orga
         try
         {
             access = new PageAccess(request.PageExternalId, secrets.Unprotect(request.CredentialsCiphertext),
-                (secret, ct) => organisation.SaveRefreshedCredentialsAsync(request.PageId, secrets.Protect(secret), ct));
+                (secret, ct) => organisation.SaveRefreshedCredentialsAsync(request.PageId, secrets.Protect(secret), ct),
+                ct => organisation.HoldPageCredentialsAsync(request.PageId, secrets, ct));
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {

@@ -19,8 +19,12 @@ internal sealed class XHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
-    private XHarness(XSimulator simulator, ServiceProvider services, LogCapture logs, ManualTimeProvider clock)
+    private readonly List<ServiceProvider> _otherNodes = [];
+    private readonly IConfiguration _configuration;
+
+    private XHarness(XSimulator simulator, ServiceProvider services, IConfiguration configuration, LogCapture logs, ManualTimeProvider clock)
     {
+        _configuration = configuration;
         Simulator = simulator;
         Services = services;
         Logs = logs;
@@ -78,13 +82,26 @@ internal sealed class XHarness : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var logs = new LogCapture();
+        return new XHarness(simulator, BuildNode(configuration, logs, clock), configuration, logs, clock);
+    }
+
+    /// <summary>The X connector of a second worker process: same settings and clock, its own token cache and rate gate.</summary>
+    public XConnector AnotherNode()
+    {
+        var node = BuildNode(_configuration, Logs, Clock);
+        _otherNodes.Add(node);
+        return node.GetRequiredService<XConnector>();
+    }
+
+    private static ServiceProvider BuildNode(IConfiguration configuration, LogCapture logs, TimeProvider clock)
+    {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton(clock);
         services.AddXConnector(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _ = provider.GetRequiredService<IOptions<XOptions>>().Value;
-        return new XHarness(simulator, provider, logs, clock);
+        return provider;
     }
 
     public static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
@@ -112,6 +129,11 @@ internal sealed class XHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var node in _otherNodes)
+        {
+            await node.DisposeAsync();
+        }
+
         await Services.DisposeAsync();
         await Simulator.DisposeAsync();
     }

@@ -77,6 +77,29 @@ public sealed class XOutboxEndToEndTests(DatabaseFixture db) : IClassFixture<Dat
     }
 
     [Fact]
+    public async Task Two_nodes_refreshing_one_expired_token_at_once_spend_the_rotated_refresh_token_once_and_both_poll()
+    {
+        await using var x = await XHarness.StartAsync(start: XHarness.Start.AddDays(3));
+        var world = await World.CreateAsync(db.DataSource, x);
+        x.SchoolPostWithReplies(2);
+        x.Clock.Advance(TimeSpan.FromHours(3));
+        var nodeA = world.StoredAccess(x.School.Id);
+        var nodeB = world.StoredAccess(x.School.Id);
+
+        var batches = await Task.WhenAll(
+            x.Connector.ListNewCommentsAsync(nodeA, null, CancellationToken.None),
+            x.AnotherNode().ListNewCommentsAsync(nodeB, null, CancellationToken.None));
+
+        Assert.All(batches, b => Assert.Equal(2, b.Comments.Count));
+        Assert.Equal(1, x.Simulator.Refreshes);
+        var stored = XCredentials.TryParse(world.Protector.Unprotect(
+            await world.ScalarAsync<string>("SELECT credentials_ciphertext FROM pages WHERE id = @id", world.School.PageId)))!;
+        Assert.Equal(stored.AccessToken, XCredentials.TryParse(nodeA.AccessToken)!.AccessToken);
+        Assert.Equal(stored.AccessToken, XCredentials.TryParse(nodeB.AccessToken)!.AccessToken);
+        Assert.Equal("Active", await world.ScalarAsync<string>("SELECT status FROM pages WHERE id = @id", world.School.PageId));
+    }
+
+    [Fact]
     public async Task Revoked_access_blocks_the_action_and_moves_the_page_to_needs_reconnect()
     {
         await using var x = await XHarness.StartAsync(start: XHarness.Start.AddDays(3));
@@ -150,6 +173,18 @@ public sealed class XOutboxEndToEndTests(DatabaseFixture db) : IClassFixture<Dat
                     [],
                     "test-model-1",
                     false));
+
+        /// <summary>The page's access as a worker node builds it: stored secret, saved and held through the database.</summary>
+        public PageAccess StoredAccess(string accountId)
+        {
+            var pageId = School.PageId;
+            using var command = DataSource.CreateCommand("SELECT credentials_ciphertext FROM pages WHERE id = @id");
+            command.Parameters.AddWithValue("id", pageId);
+            var ciphertext = (string)command.ExecuteScalar()!;
+            return new PageAccess(accountId, Protector.Unprotect(ciphertext),
+                (secret, ct) => Organisation.SaveRefreshedCredentialsAsync(pageId, Protector.Protect(secret), ct),
+                ct => Organisation.HoldPageCredentialsAsync(pageId, Protector, ct));
+        }
 
         public async Task<T> ScalarAsync<T>(string sql, object id)
         {

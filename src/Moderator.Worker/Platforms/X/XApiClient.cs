@@ -298,7 +298,8 @@ public sealed class XApiClient(
 
     /// <summary>
     /// Exchanges the refresh token for new tokens (<c>POST /2/oauth2/token</c>, grant_type=refresh_token), once per
-    /// account at a time in this process, and stores the new secret through the page. A refused refresh token means
+    /// account at a time in this process and, through <see cref="PageAccess.HoldCredentialsAsync"/>, on every node, and
+    /// stores the new secret through the page. A refused refresh token means
     /// the school must reconnect the account: AuthorizationFailed.
     /// </summary>
     private async Task<XCredentials> RefreshAsync(PageAccess page, XCredentials stale, CancellationToken cancellationToken)
@@ -315,6 +316,16 @@ public sealed class XApiClient(
             }
 
             return newest;
+        }
+
+        // Across nodes: wait for any other node's refresh of this account, then read what is stored now.
+        await using var lease = await page.HoldCredentialsAsync(cancellationToken);
+        var stored = CredentialsOf(page);
+        if (stored.AccessToken != stale.AccessToken && stored.ExpiresAt >= stale.ExpiresAt)
+        {
+            // Another node refreshed first and spent the refresh token we hold: its tokens are the current ones.
+            tokens.Remember(account, stored);
+            return stored;
         }
 
         // Optional at start so installations without X pages run; a refresh is where it becomes necessary.

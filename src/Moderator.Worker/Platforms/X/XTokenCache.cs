@@ -5,8 +5,8 @@ namespace Moderator.Worker.Platforms.X;
 /// <summary>
 /// The newest credentials this process holds per X account, and one refresh at a time per account. X rotates refresh
 /// tokens, so two calls refreshing with the same refresh token would see the second refused; the lock and the cache
-/// make the second call use the first one's result instead. (Across worker processes the stored secret is the only
-/// shared state: a refresh racing on another node can still spend the token first — the page then needs reconnecting.)
+/// make the second call use the first one's result instead. Across worker processes the same is done by
+/// <see cref="Core.Platforms.PageAccess.HoldCredentialsAsync"/> (a PostgreSQL advisory lock and the stored secret).
 /// </summary>
 public sealed class XTokenCache
 {
