@@ -109,6 +109,30 @@ public sealed class ModelCommandsTests
     }
 
     [Fact]
+    public void A_quoted_wildcard_in_data_expands_to_the_matching_files_in_order_and_one_matching_nothing_is_an_error()
+    {
+        var directory = Directory.CreateTempSubdirectory("expand-");
+        try
+        {
+            foreach (var name in new[] { "heldout-b.tsv", "heldout-a.tsv", "train-a.tsv" })
+            {
+                File.WriteAllText(Path.Combine(directory.FullName, name), "labels\ttext\n");
+            }
+
+            var plain = Path.Combine(directory.FullName, "train-a.tsv");
+            var files = TrainingData.Expand([Path.Combine(directory.FullName, "heldout-*.tsv"), plain]);
+
+            Assert.Equal(["heldout-a.tsv", "heldout-b.tsv", "train-a.tsv"], files.Select(Path.GetFileName));
+            var missing = Assert.Throws<FileNotFoundException>(() => TrainingData.Expand([Path.Combine(directory.FullName, "blind-*.tsv")]));
+            Assert.Contains("blind-*.tsv", missing.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Bench_measures_load_throughput_latency_and_allocations_with_the_committed_model()
     {
         var path = ModelFiles.Find(null) ?? throw new InvalidOperationException("no committed model");

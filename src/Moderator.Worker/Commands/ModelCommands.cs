@@ -89,12 +89,12 @@ public static class ModelCommands
 
         command.SetAction((result, ct) => Guard(() =>
         {
-            var files = result.GetValue(data) ?? [];
+            var files = TrainingData.Expand(result.GetValue(data) ?? []);
             var comments = files.SelectMany(TrainingData.ReadFile).ToList();
             var folds = result.GetValue(crossValidate);
             if (folds > 1)
             {
-                var extraData = (result.GetValue(extra) ?? []).SelectMany(TrainingData.ReadFile).ToList();
+                var extraData = TrainingData.Expand(result.GetValue(extra) ?? []).SelectMany(TrainingData.ReadFile).ToList();
                 var lexiconSet = TrainingData.LoadLexicons(result.GetValue(lexicons) ?? Path.Combine(RepositoryPaths.Root(), "seeds", "lexicons"));
                 var settings = TrainingSettings.Default with { Epochs = result.GetValue(epochs) };
                 var folded = CrossValidation.Run(comments, extraData, lexiconSet, folds, settings, message => Console.Error.WriteLine($"cv: {message}"));
@@ -140,7 +140,7 @@ public static class ModelCommands
         command.SetAction((result, ct) => Guard(() =>
         {
             var path = ModelFiles.Find(result.GetValue(model)) ?? throw new FileNotFoundException("No model file; run `moderator train`.");
-            var files = result.GetValue(data) is { Length: > 0 } given ? given : TrainingData.DefaultBenchFiles(RepositoryPaths.Root());
+            var files = result.GetValue(data) is { Length: > 0 } given ? TrainingData.Expand(given) : TrainingData.DefaultBenchFiles(RepositoryPaths.Root());
             var comments = files.SelectMany(TrainingData.ReadFile).Select(c => c.Text).Where(t => t.Length is >= 20 and <= 500).ToArray();
             var bench = Benchmark.Run(path, comments, TimeSpan.FromSeconds(result.GetValue(seconds)), ct);
             Console.WriteLine(bench);
@@ -237,6 +237,37 @@ internal static class TrainingData
         }
 
         return examples;
+    }
+
+    /// <summary>
+    /// The files named, with a quoted wildcard in a file name ('seeds/corpus/heldout-*.tsv') expanded here in ordinal
+    /// order, as a shell would, so the same command works quoted or not. A pattern matching nothing is an error.
+    /// </summary>
+    public static string[] Expand(IEnumerable<string> arguments)
+    {
+        var files = new List<string>();
+        foreach (var argument in arguments)
+        {
+            var name = Path.GetFileName(argument);
+            if (name.IndexOfAny(['*', '?']) < 0)
+            {
+                files.Add(argument);
+                continue;
+            }
+
+            var directory = Path.GetDirectoryName(argument) is { Length: > 0 } d ? d : ".";
+            var matches = Directory.Exists(directory)
+                ? Directory.EnumerateFiles(directory, name).Order(StringComparer.Ordinal).ToList()
+                : [];
+            if (matches.Count == 0)
+            {
+                throw new FileNotFoundException($"No file matches {argument}.", argument);
+            }
+
+            files.AddRange(matches);
+        }
+
+        return [.. files];
     }
 
     public static IEnumerable<LabelledComment> ReadFile(string path)
