@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Moderator.Model;
+using Moderator.Model.Evaluation;
+using Moderator.Model.Policy;
+using Moderator.Model.Training;
 using Moderator.Worker.Commands;
 
 namespace Moderator.Worker.Tests;
@@ -130,6 +133,33 @@ public sealed class ModelCommandsTests
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void Threshold_overrides_parse_into_a_policy_and_a_malformed_or_disordered_one_is_a_clear_error()
+    {
+        var policy = ThresholdOverrides.Parse(["safeguarding=0.3,0.5,0.5", "spam=0.4,0.9,never"])!;
+
+        Assert.Equal(new CategoryThresholds(0.3, 0.5, 0.5), policy.ThresholdsFor(Category.Safeguarding));
+        Assert.Equal(ModerationPolicy.Never, policy.ThresholdsFor(Category.Spam).Escalate);
+        Assert.Equal(ModerationPolicy.DefaultThresholds[Category.Hate], policy.ThresholdsFor(Category.Hate));
+        Assert.Null(ThresholdOverrides.Parse([]));
+        Assert.Contains("code name", Assert.Throws<FormatException>(() => ThresholdOverrides.Parse(["swearing=0.1,0.2,0.3"])).Message, StringComparison.Ordinal);
+        Assert.Contains("three numbers", Assert.Throws<FormatException>(() => ThresholdOverrides.Parse(["hate=0.1,0.2"])).Message, StringComparison.Ordinal);
+        Assert.Contains("review <= hide", Assert.Throws<FormatException>(() => ThresholdOverrides.Parse(["hate=0.7,0.2,0.9"])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluating_with_a_policy_applies_it_to_the_verdicts_as_a_page_override_would()
+    {
+        var data = new[] { new LabelledComment("you are an idiot and a liar", 1 << (int)Category.Abuse, "test", 1) };
+        var strict = new ModerationPolicy(new Dictionary<Category, CategoryThresholds> { [Category.Abuse] = new(0.01, 0.02, ModerationPolicy.Never) });
+
+        var byDefault = Evaluator.Evaluate(Detectors.Value, data);
+        var overridden = Evaluator.Evaluate(Detectors.Value, data, strict);
+
+        Assert.True(byDefault.Actions.Single(a => a.Group == "abuse").Hidden < 1.0);
+        Assert.Equal(1.0, overridden.Actions.Single(a => a.Group == "abuse").Hidden);
     }
 
     [Fact]

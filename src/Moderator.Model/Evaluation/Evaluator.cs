@@ -11,15 +11,19 @@ public sealed record EvaluationReport(
     IReadOnlyList<ActionRates> Actions,
     int FailedClosed);
 
-/// <summary>Scores labelled comments and measures per-category quality, flagged-vs-clean quality and action rates.</summary>
+/// <summary>
+/// Scores labelled comments and measures per-category quality, flagged-vs-clean quality and action rates. A policy, when
+/// given, is applied as a page's threshold override would be, so its effect on verdicts is measured too.
+/// </summary>
 public static class Evaluator
 {
     public static EvaluationReport Evaluate(ICommentScorer scorer, IReadOnlyList<LabelledComment> data, ModerationPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(data);
+        var context = policy is null ? null : new ScoringContext(Thresholds: Categories.All.ToDictionary(c => c, policy.ThresholdsFor));
         policy ??= ModerationPolicy.Default;
-        var assessments = data.Select(d => scorer.Score(d.Text)).ToList();
+        var assessments = data.Select(d => scorer.Score(d.Text, context)).ToList();
         var perCategory = new Dictionary<Category, BinaryMetrics>();
         foreach (var category in Categories.All)
         {

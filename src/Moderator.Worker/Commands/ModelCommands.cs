@@ -79,10 +79,15 @@ public static class ModelCommands
         var extra = new Option<string[]>("--extra") { Description = "With --cross-validate: extra training files added to every fold's training set (the baseline never sees them).", AllowMultipleArgumentsPerToken = true };
         var lexicons = new Option<string?>("--lexicons") { Description = "With --cross-validate: folder of the lexicons (default seeds/lexicons)." };
         var epochs = new Option<int>("--epochs") { Description = "With --cross-validate: passes over the data.", DefaultValueFactory = _ => TrainingSettings.Default.Epochs };
+        var thresholds = new Option<string[]>("--thresholds")
+        {
+            Description = "Score as a page with these overrides would: category=review,hide,escalate (e.g. safeguarding=0.35,0.55,0.55; 'never' above 1). Repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+        };
 
         var detectorsOnly = DetectorsOnlyOption();
         var command = new Command("evaluate", "Score labelled comments and print per-category precision, recall, F1, ROC AUC, PR AUC, flagged-vs-clean metrics and action rates.");
-        foreach (var option in new Option[] { data, json, model, crossValidate, extra, lexicons, epochs, detectorsOnly })
+        foreach (var option in new Option[] { data, json, model, crossValidate, extra, lexicons, epochs, detectorsOnly, thresholds })
         {
             command.Options.Add(option);
         }
@@ -103,7 +108,7 @@ public static class ModelCommands
             }
 
             var scorer = LoadScorer(result, model, detectorsOnly);
-            var report = Evaluator.Evaluate(scorer, comments);
+            var report = Evaluator.Evaluate(scorer, comments, ThresholdOverrides.Parse(result.GetValue(thresholds) ?? []));
             Console.WriteLine(result.GetValue(json) ? Reports.Json(report, scorer.ModelVersion) : Reports.Text(report, scorer.ModelVersion));
             return Task.FromResult(0);
         }, ct));
@@ -554,4 +559,49 @@ internal static class Reports
         var mean = list.Average();
         return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / Math.Max(1, list.Count - 1));
     }
+}
+
+/// <summary>`--thresholds category=review,hide,escalate`: a page's overrides, for measuring them before setting them.</summary>
+internal static class ThresholdOverrides
+{
+    public static ModerationPolicy? Parse(IReadOnlyList<string> arguments)
+    {
+        if (arguments.Count == 0)
+        {
+            return null;
+        }
+
+        var overrides = new Dictionary<Category, CategoryThresholds>();
+        foreach (var argument in arguments)
+        {
+            var parts = argument.Split('=', 2);
+            if (parts.Length != 2 || !Categories.TryParse(parts[0].Trim(), out var category))
+            {
+                throw new FormatException($"--thresholds {argument}: expected category=review,hide,escalate with a category code name such as safeguarding.");
+            }
+
+            var values = parts[1].Split(',');
+            if (values.Length != 3)
+            {
+                throw new FormatException($"--thresholds {argument}: give three numbers, review,hide,escalate.");
+            }
+
+            var numbers = values.Select(v => Number(argument, v.Trim())).ToArray();
+            overrides[category] = new CategoryThresholds(numbers[0], numbers[1], numbers[2]);
+        }
+
+        try
+        {
+            return new ModerationPolicy(overrides);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"--thresholds: {e.Message}", e);
+        }
+    }
+
+    private static double Number(string argument, string value) =>
+        value.Equals("never", StringComparison.OrdinalIgnoreCase) ? ModerationPolicy.Never
+        : double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number
+        : throw new FormatException($"--thresholds {argument}: '{value}' is not a number.");
 }
