@@ -27,6 +27,24 @@ public sealed class SecurityShellTests(AdminFixture fixture) : IClassFixture<Adm
     }
 
     [Fact]
+    public async Task Signing_out_ends_the_session_and_is_recorded_in_the_audit_log_under_the_person()
+    {
+        var username = _world.A.Usernames["moderator2"];
+        using var client = await AdminClient.SignedInAsync(_admin, username);
+        var staffId = _world.A.Moderator2Id;
+
+        var response = await AdminClient.PostFormAsync(client, "/Account/SignOut", new Dictionary<string, string>());
+        var after = await client.GetAsync(new Uri("/Queue", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/Account/SignIn", after.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        await using var count = _world.DataSource.CreateCommand(
+            "SELECT count(*) FROM audit_log WHERE action = 'staff.signed_out' AND actor_staff_id = @id AND entity_id = @id::text");
+        count.Parameters.AddWithValue("id", staffId);
+        Assert.True((long)(await count.ExecuteScalarAsync())! >= 1);
+    }
+
+    [Fact]
     public async Task Every_response_carries_the_security_headers()
     {
         using var client = AdminClient.Anonymous(_admin);

@@ -169,6 +169,14 @@ public sealed partial class StaffDirectory(NpgsqlDataSource dataSource, TimeProv
         }, cancellationToken);
     }
 
+    /// <summary>The member of staff ended their session (audited like signing in, so a session's end is attributable).</summary>
+    public Task RecordSignOutAsync(Guid staffId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        return Db.InTransactionAsync(dataSource, (c, tx) =>
+            AuditLog.AppendAsync(c, tx, Actor.Staff(staffId), now, "staff.signed_out", "staff", staffId.ToString(), null, null, cancellationToken), cancellationToken);
+    }
+
     public Task SetPasswordHashAsync(Guid staffId, string passwordHash, bool mustChangePassword, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(passwordHash);

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Picks and checks the model's default thresholds without touching the held-out files: splits every
+# seeds/corpus/train-*.tsv into a training part and a development part (a comment goes to development when the
+# SHA-256 of "SEED:text" falls in the first fifth, so appending comments never moves existing ones), trains a model
+# on the training part (plus ../shared/datasets when present), and evaluates it on the development part, optionally
+# with threshold overrides:
+#
+#   scripts/model-dev-split.sh [--seed N] [--keep DIR] [-- evaluate options such as --thresholds hate=0.3,0.55,never]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seed=20261122
+work=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --seed) seed="$2"; shift 2 ;;
+    --keep) work="$2"; shift 2 ;;
+    --) shift; break ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+work="${work:-$(mktemp -d)}"
+mkdir -p "$work/train" "$work/dev"
+
+python3 - "$seed" "$work" seeds/corpus/train-*.tsv <<'PY'
+import hashlib, os, sys
+seed, work, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+for path in files:
+    name = os.path.basename(path)
+    with open(path, encoding="utf-8") as f:
+        header, *lines = f.read().splitlines()
+    parts = {"train": [header], "dev": [header]}
+    for line in lines:
+        text = line.split("\t", 1)[-1]
+        digest = hashlib.sha256(f"{seed}:{text}".encode()).digest()
+        parts["dev" if digest[0] < 52 else "train"].append(line)
+    for part, rows in parts.items():
+        with open(os.path.join(work, part, name.replace("train-", part + "-")), "w", encoding="utf-8") as out:
+            out.write("\n".join(rows) + "\n")
+PY
+
+moderator() { dotnet "src/Moderator.Worker/bin/Release/net10.0/moderator.dll" "$@"; }
+if [[ ! -f src/Moderator.Worker/bin/Release/net10.0/moderator.dll ]]; then dotnet build src/Moderator.Worker -c Release -v q >&2; fi
+if [[ ! -f "$work/dev.bin" ]]; then
+  moderator train --corpus "$work/train" --out "$work/dev.bin" >&2
+fi
+echo "development split in $work (seed $seed)" >&2
+moderator evaluate --model "$work/dev.bin" --data "$work/dev/dev-*.tsv" "$@"
