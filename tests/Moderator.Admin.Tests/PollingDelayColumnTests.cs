@@ -65,6 +65,19 @@ public sealed partial class PollingDelayColumnTests(AdminFixture fixture) : ICla
     public void A_fraction_of_a_second_is_rounded_up_so_a_delay_is_never_understated() =>
         Assert.Equal("1 min 1 s", Moderator.Admin.Pages.Admin.Pages.PollingSummary.Duration(TimeSpan.FromSeconds(60.2)));
 
+    [Fact]
+    public void A_channel_alone_on_the_quota_is_not_said_to_share_it_and_a_page_polled_as_asked_has_no_stretch()
+    {
+        var alone = new Moderator.Admin.Pages.Admin.Pages.PollingSummary(
+            new PagePollPlan(Guid.NewGuid(), Platform.YouTube, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(23), TimeSpan.FromSeconds(53), "YouTube daily quota"), 1);
+        var asAsked = new Moderator.Admin.Pages.Admin.Pages.PollingSummary(
+            new PagePollPlan(Guid.NewGuid(), Platform.X, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(330), "page's own interval"), 4);
+
+        Assert.Equal("stretched from 10 s by the YouTube daily quota", alone.Stretch);
+        Assert.Equal(("checked every 5 min", "worst-case delay 5 min 30 s"), (asAsked.Checked, asAsked.WorstCase));
+        Assert.Null(asAsked.Stretch);
+    }
+
     private async Task<Guid> AddActivePageAsync(DemoSchoolIds school, Platform platform) =>
         await DemoSchool.AddApprovedPageAsync(
             World.Organisation(fixture.DataSource),

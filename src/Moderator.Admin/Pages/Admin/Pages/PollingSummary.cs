@@ -46,9 +46,9 @@ public sealed record PollingSummary(PagePollPlan Plan, int PagesOnPlatform)
 
     private string LimitDescription() => Plan.BindingLimit switch
     {
-        "YouTube daily quota" => $"the YouTube daily quota shared by {Count("channel")}",
-        "X monthly post-read cap" => $"the X monthly post-read cap shared by {Count("account")}",
-        "X app rate window" => $"X's 15-minute app rate limit shared by {Count("account")}",
+        "YouTube daily quota" => "the YouTube daily quota" + SharedBy("channel"),
+        "X monthly post-read cap" => "the X monthly post-read cap" + SharedBy("account"),
+        "X app rate window" => "X's 15-minute app rate limit" + SharedBy("account"),
         "X user rate window" => "X's 15-minute rate limit for the account",
         "Meta Business Use Case budget" => Plan.Platform == Platform.Instagram
             ? "Meta's hourly call budget for the account"
@@ -57,6 +57,7 @@ public sealed record PollingSummary(PagePollPlan Plan, int PagesOnPlatform)
         var other => other,
     };
 
-    private string Count(string noun) =>
-        string.Create(CultureInfo.InvariantCulture, $"{PagesOnPlatform} {noun}{(PagesOnPlatform == 1 ? string.Empty : "s")}");
+    private string SharedBy(string noun) => PagesOnPlatform > 1
+        ? string.Create(CultureInfo.InvariantCulture, $" shared by {PagesOnPlatform} {noun}s")
+        : string.Empty;
 }
