@@ -89,8 +89,10 @@ public sealed class DemoCommandTests(ITestOutputHelper output) : IAsyncLifetime
             ["ConnectionStrings__Moderator"] = _database,
             ["Logging__Directory"] = Path.Combine(_folder, "logs"),
 
-            // One unit per YouTube poll lets the shared daily quota poll the demo channel every 12 s, not 23 s: a quicker test.
+            // Budgets that let every demo page be polled at its own 10 s (YouTube every 12 s) instead of 16 s and 23 s: a
+            // quicker test. The demo's own settings still win where it sets them (the X post-read cap).
             ["PollingBudget__YouTubeUnitsPerPoll"] = "1",
+            ["PollingBudget__MetaCallsPerHourPerPage"] = "100000",
         };
         return ModeratorProcess.Start(environment, "demo", "--simulator-port", "0", "--admin-url", $"http://127.0.0.1:{FreePort()}", "--data-dir", Path.Combine(_folder, "postgres"));
     }
