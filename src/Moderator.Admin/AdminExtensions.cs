@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Moderator.Admin.Infrastructure;
 using Moderator.Admin.Security;
 using Moderator.Core.Hosting;
+using Moderator.Core.Platforms;
 using Moderator.Admin.Webhooks;
 using Moderator.Core.Security;
 using Moderator.Core.Storage;
@@ -50,6 +51,9 @@ public static class AdminExtensions
         builder.Services.AddModeratorDataProtection();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         builder.Services.AddMetaWebhooks(builder.Configuration);
+
+        // The pages list shows each page's effective poll interval and worst-case detection delay, planned as the worker plans.
+        builder.Services.AddPollingBudget(builder.Configuration);
         var singleSignOn = builder.Configuration.GetSection(SingleSignOnOptions.SectionName).Get<SingleSignOnOptions>() ?? new SingleSignOnOptions();
         builder.Services.AddAdminWeb(singleSignOn);
         return database;

@@ -14,6 +14,9 @@ public sealed record DemoSchoolRequest(string PasswordHash, string Tag = "demo",
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(1);
 }
 
+/// <summary>A page to register for a demo school: where it is, its encrypted credentials and how often to poll it.</summary>
+public sealed record DemoPage(Platform Platform, string ExternalId, string Name, string? CredentialsCiphertext, TimeSpan PollInterval);
+
 /// <summary>The ids of everything a demo school seed created; usernames are role@tag (e.g. "moderator1.demo").</summary>
 public sealed record DemoSchoolIds(
     Guid TrustId,
@@ -61,13 +64,29 @@ public static class DemoSchool
         var trustLead = await Person("trustlead", "Morgan Trust Lead", [StaffRole.SafeguardingLead], []);
         await organisation.SetTrustSafeguardingLeadAsync(trustId, trustLead, Actor.System, cancellationToken);
 
-        var pageId = await organisation.RegisterPageAsync(schoolId, request.Platform, request.PageExternalId ?? $"page-{tag}", request.PageName ?? $"Demo Primary ({tag})", request.PollInterval, request.CredentialsCiphertext, Actor.System, cancellationToken);
-        var by = Actor.Staff(admin);
-        await organisation.RecordApprovalAsync(pageId, ApprovalRole.LineManager, "Line Manager", null, by, cancellationToken);
-        await organisation.RecordApprovalAsync(pageId, ApprovalRole.CommunicationsManager, "Communications Manager", null, by, cancellationToken);
-        await organisation.RecordApprovalAsync(pageId, ApprovalRole.HeadTeacher, "Head Teacher", null, by, cancellationToken);
-        await organisation.AssignModeratorAsync(pageId, moderator1, by, cancellationToken);
-        await organisation.AssignModeratorAsync(pageId, moderator2, by, cancellationToken);
+        var page = new DemoPage(request.Platform, request.PageExternalId ?? $"page-{tag}", request.PageName ?? $"Demo Primary ({tag})", request.CredentialsCiphertext, request.PollInterval);
+        var pageId = await AddApprovedPageAsync(organisation, schoolId, page, [moderator1, moderator2], Actor.Staff(admin), cancellationToken);
         return new DemoSchoolIds(trustId, schoolId, pageId, moderator1, moderator2, dsl, deputy, admin, trustLead, usernames);
+    }
+
+    /// <summary>
+    /// Registers one more page for a seeded school, records its three approvals and assigns <paramref name="moderators"/>
+    /// (at least two, of the school), so it is Active at once. The demo adds a school's other platforms this way.
+    /// </summary>
+    public static async Task<Guid> AddApprovedPageAsync(Organisation organisation, Guid schoolId, DemoPage page, IReadOnlyList<Guid> moderators, Actor approvedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(organisation);
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(moderators);
+        var pageId = await organisation.RegisterPageAsync(schoolId, page.Platform, page.ExternalId, page.Name, page.PollInterval, page.CredentialsCiphertext, Actor.System, cancellationToken);
+        await organisation.RecordApprovalAsync(pageId, ApprovalRole.LineManager, "Line Manager", null, approvedBy, cancellationToken);
+        await organisation.RecordApprovalAsync(pageId, ApprovalRole.CommunicationsManager, "Communications Manager", null, approvedBy, cancellationToken);
+        await organisation.RecordApprovalAsync(pageId, ApprovalRole.HeadTeacher, "Head Teacher", null, approvedBy, cancellationToken);
+        foreach (var moderator in moderators)
+        {
+            await organisation.AssignModeratorAsync(pageId, moderator, approvedBy, cancellationToken);
+        }
+
+        return pageId;
     }
 }

@@ -43,8 +43,12 @@ public static class HostCommands
         root.Subcommands.Add(migrate);
 
         var adminUrl = new Option<string>("--admin-url") { Description = "Where Admin listens.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
-        var simulatorPort = new Option<int>("--simulator-port") { Description = "Where the simulated Facebook page listens.", DefaultValueFactory = _ => 5081 };
-        var demo = new Command("demo", "Run everything on one machine: embedded PostgreSQL, the worker and Admin, with a simulated demo school page.");
+        var simulatorPort = new Option<int>("--simulator-port")
+        {
+            Description = "First of four consecutive ports for the simulated Facebook, Instagram, X and YouTube (0 = any free ports).",
+            DefaultValueFactory = _ => 5081,
+        };
+        var demo = new Command("demo", "Run everything on one machine: embedded PostgreSQL, the worker and Admin, with a demo school on simulated Facebook, Instagram, X and YouTube.");
         demo.Options.Add(adminUrl);
         demo.Options.Add(simulatorPort);
         demo.SetAction((result, ct) => Guard(() => DemoAsync(Overrides(result), result.GetValue(adminUrl)!.TrimEnd('/'), result.GetValue(simulatorPort), ct)));
@@ -89,16 +93,19 @@ public static class HostCommands
 
     private static async Task<int> DemoAsync(Dictionary<string, string?> overrides, string adminUrl, int simulatorPort, CancellationToken cancellationToken)
     {
-        await using var demo = await DemoEnvironment.StartSimulatorAsync(simulatorPort, TimeProvider.System, cancellationToken);
+        await using var demo = await DemoEnvironment.StartSimulatorsAsync(simulatorPort, TimeProvider.System, cancellationToken);
         var dataDirectory = overrides.GetValueOrDefault($"{EmbeddedPostgresOptions.SectionName}:{nameof(EmbeddedPostgresOptions.DataDirectory)}") ?? ".data/postgres";
         var mailDrop = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dataDirectory))!, "mail");
         var settings = new Dictionary<string, string?>(overrides)
         {
-            ["Facebook:BaseAddress"] = demo.GraphBaseAddress.ToString(),
             ["Notifications:AdminBaseUrl"] = adminUrl + "/",
             ["Notifications:Email:DropFolder"] = mailDrop,
             ["Worker:OutboxInterval"] = "00:00:01",
         };
+        foreach (var (key, value) in demo.ConnectorSettings)
+        {
+            settings[key] = value;
+        }
 
         var workerBuilder = WorkerHost.CreateBuilder([], settings);
         await using var database = await OpenDatabaseAsync(workerBuilder.Configuration, cancellationToken);
@@ -111,23 +118,12 @@ public static class HostCommands
         await using var admin = adminBuilder.Build();
         admin.MapAdmin();
 
-        await worker.StartAsync(cancellationToken); // migrates first
+        // Schema first, then the school and this run's credentials, then the worker: its first polls use current tokens.
+        await worker.Services.GetRequiredService<MigrationRunner>().MigrateAsync(cancellationToken);
         await demo.SeedAndReplayAsync(worker.Services, cancellationToken);
+        await worker.StartAsync(cancellationToken);
         await admin.StartAsync(cancellationToken);
-        var signIns = string.Join("\n", demo.Usernames.Select(u => $"    {u.Key,-11} {u.Value}"));
-        await Console.Out.WriteLineAsync($"""
-
-            Moderator demo is running.
-              Admin:      {adminUrl}/
-              Sign in as (password "{DemoEnvironment.Password}"):
-            {signIns}
-              Simulated school page (Oakfield Primary School, Facebook Graph simulator): {demo.SimulatorConsole}
-              DSL alerts (e-mail drop folder): {mailDrop}
-              Database:   {(database.Embedded is null ? "configured server" : "embedded PostgreSQL in " + database.Embedded.DataDirectory)}
-            Comments arrive on the simulated page over the next minute; harmful ones are hidden and cases wait in the queue.
-            Press Ctrl+C to stop everything.
-
-            """);
+        await Console.Out.WriteLineAsync(StartMessage(demo, adminUrl, mailDrop, database));
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -140,6 +136,28 @@ public static class HostCommands
         await admin.StopAsync(CancellationToken.None);
         await worker.StopAsync(CancellationToken.None);
         return 0;
+    }
+
+    private static string StartMessage(DemoEnvironment demo, string adminUrl, string mailDrop, DatabaseConnection database)
+    {
+        var signIns = string.Join("\n", demo.Usernames.Select(u => $"    {u.Key,-11} {u.Value}"));
+        var platforms = string.Join("\n", demo.Platforms.Select(p =>
+            $"    {p.Platform,-10} {p.AccountName,-24} API {p.ApiAddress}" + (p.Console is null ? "  (no console)" : $"\n               console (the page as the public sees it): {p.Console}")));
+        return $"""
+
+            Moderator demo is running.
+              Admin:      {adminUrl}/
+              Sign in as (password "{DemoEnvironment.Password}"):
+            {signIns}
+              Oakfield Primary School on simulated platforms:
+            {platforms}
+              DSL alerts (e-mail drop folder): {mailDrop}
+              Database:   {(database.Embedded is null ? "configured server" : "embedded PostgreSQL in " + database.Embedded.DataDirectory)}
+            Comments arrive on every platform over the next minute; harmful ones are hidden (held for review on YouTube; on X a
+            reply in a conversation the school did not start cannot be hidden and is flagged "act on the platform"), and cases
+            wait in the queue. Press Ctrl+C to stop everything.
+
+            """;
     }
 
     private static async Task<DatabaseConnection> OpenDatabaseAsync(IConfiguration configuration, CancellationToken cancellationToken)

@@ -34,6 +34,10 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
     {
         _clock = clock ?? TimeProvider.System;
         _options = options ?? new FacebookSimulatorOptions();
+
+        // Real Graph ids are unique across pages and time; a random start per instance keeps two demo runs (or two
+        // simulators) that write into one database from handing out the same comment ids.
+        _sequence = Random.Shared.NextInt64(1, 1_000_000_000) * 1_000;
     }
 
     /// <summary>The Graph base address (ending with the version and a slash) once started.</summary>

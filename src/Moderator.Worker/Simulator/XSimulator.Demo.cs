@@ -32,11 +32,12 @@ public sealed partial class XSimulator
     /// (it appears in search once the simulator's clock gets there). Lines whose post key starts with
     /// <see cref="ForeignPrefix"/> land in a conversation started by a local news account. The other demo accounts'
     /// usernames derive from <paramref name="schoolUsername"/>, so several demo schools can share one simulator.
+    /// <paramref name="schoolAccountId"/> fixes the school's account id (the demo's page keeps its id across runs).
     /// </summary>
-    public XDemoAccount SeedDemo(IReadOnlyList<DemoComment> feed, DateTimeOffset start, string schoolUsername = "OakfieldPrimary")
+    public XDemoAccount SeedDemo(IReadOnlyList<DemoComment> feed, DateTimeOffset start, string schoolUsername = "OakfieldPrimary", string? schoolAccountId = null)
     {
         ArgumentNullException.ThrowIfNull(feed);
-        var school = AddAccount(schoolUsername, "Oakfield Primary School");
+        var school = AddAccount(schoolUsername, "Oakfield Primary School", schoolAccountId);
         var news = AddAccount(schoolUsername + "News", "Example Town News");
         var authors = DemoAuthors.Select((name, i) => AddAccount($"{schoolUsername}Parent{i + 1:00}", name)).ToList();
         var posts = new Dictionary<string, string>(StringComparer.Ordinal);

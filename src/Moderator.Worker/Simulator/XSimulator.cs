@@ -145,7 +145,8 @@ public sealed partial class XSimulator : IAsyncDisposable
         }
     }
 
-    public SimulatedXAccount AddAccount(string username, string name)
+    /// <param name="accountId">A fixed id (the demo keeps its school's id across runs); by default a random one.</param>
+    public SimulatedXAccount AddAccount(string username, string name, string? accountId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(username);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -157,8 +158,13 @@ public sealed partial class XSimulator : IAsyncDisposable
             }
 
             // Random high part: accounts of different simulator runs never share an id (tests share databases).
-            var id = 1_500_000_000_000_000_000L + ((long)RandomNumberGenerator.GetInt32(int.MaxValue) * 1000) + (NextSequence() % 1000);
-            var account = new SimulatedXAccount(id.ToString(CultureInfo.InvariantCulture), username, name);
+            var id = accountId ?? (1_500_000_000_000_000_000L + ((long)RandomNumberGenerator.GetInt32(int.MaxValue) * 1000) + (NextSequence() % 1000)).ToString(CultureInfo.InvariantCulture);
+            if (_accounts.ContainsKey(id))
+            {
+                throw new ArgumentException($"The account id {id} is taken.", nameof(accountId));
+            }
+
+            var account = new SimulatedXAccount(id, username, name);
             _accounts.Add(account.Id, account);
             return account;
         }
