@@ -30,6 +30,13 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("there's nothing to eat at home again")]
     [InlineData("if i tell anyone he'll hurt me")]
     [InlineData("i've got your nudes, pay or i'll share them")]
+    [InlineData("i just want everything to stop")]
+    [InlineData("would anyone notice if i disappeared")]
+    [InlineData("send me pics of your feet")]
+    [InlineData("don't come to school tomorrow")]
+    [InlineData("i know where your kids go to school")]
+    [InlineData("would be a shame if something happened to your son")]
+    [InlineData("your card's marked")]
     public void Indirect_safeguarding_wording_is_hidden_and_escalated(string text)
     {
         Assert.Equal(Verdict.HideAndEscalate, Score(text).Verdict);
@@ -100,6 +107,13 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("What a bunch of witches and wizards at the Halloween disco!")]
     [InlineData("We are giving away cash prizes at the summer fair tombola")]
     [InlineData("The new pitch is a grass pitch")]
+    [InlineData("I want it to stop raining before sports day")]
+    [InlineData("Have you ever touched a snake? Year 2 zoo visit")]
+    [InlineData("Please don't come to school tomorrow if your child has symptoms")]
+    [InlineData("Something big is going to happen at school tomorrow, stay tuned!")]
+    [InlineData("It would be a shame if the trip was cancelled")]
+    [InlineData("Photos of your feet in wellies for Wellie Wednesday please!")]
+    [InlineData("The Chinese New Year assembly was brilliant")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
