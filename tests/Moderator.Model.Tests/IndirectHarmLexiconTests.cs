@@ -37,6 +37,9 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("i know where your kids go to school")]
     [InlineData("would be a shame if something happened to your son")]
     [InlineData("your card's marked")]
+    [InlineData("this is the last time you'll hear from me")]
+    [InlineData("what's your bra size")]
+    [InlineData("we'll catch you lacking")]
     public void Indirect_safeguarding_wording_is_hidden_and_escalated(string text)
     {
         Assert.Equal(Verdict.HideAndEscalate, Score(text).Verdict);
@@ -51,6 +54,8 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("trannies are perverts")]
     [InlineData("whites only in the school council")]
     [InlineData("what a spaz")]
+    [InlineData("I won't have my child taught by a Muslim woman in a headscarf")]
+    [InlineData("call yourself a traveller, dirty didicoys")]
     public void Coded_hate_is_hidden(string text)
     {
         Assert.True(Score(text).Verdict >= Verdict.Hide, text);
@@ -114,6 +119,21 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("It would be a shame if the trip was cancelled")]
     [InlineData("Photos of your feet in wellies for Wellie Wednesday please!")]
     [InlineData("The Chinese New Year assembly was brilliant")]
+    [InlineData("Our Polish community evening was brilliant, the Polish lot brought pierogi")]
+    [InlineData("I won't have my child taught by a supply teacher all term, it's not fair")]
+    [InlineData("My daughter is taught by a Polish teacher and she loves her")]
+    [InlineData("Coloured pencils and coloured paper needed for art")]
+    [InlineData("The Jewish charity raised money for the school library")]
+    [InlineData("Gender ideology debate: year 12 politics students heard both sides")]
+    [InlineData("Disabled pupils should be left to choose their own activities at sports day")]
+    [InlineData("Kids in wheelchairs can use the lift to reach the hall")]
+    [InlineData("Maths is for boys and girls alike")]
+    [InlineData("Everyone hates Mondays, just saying")]
+    [InlineData("If you tell anyone about the surprise, she'll kill you")]
+    [InlineData("Leaked exam papers are a police matter, please report any offer to the school")]
+    [InlineData("Message me for prices of the second hand uniform, all money to the PTA")]
+    [InlineData("Please reply with your child's full name to book a parents evening slot")]
+    [InlineData("Link in the comments for the school calendar")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
