@@ -159,8 +159,9 @@ public sealed class ModerationModel : ICommentScorer
         }
 
         // Schools must stay open to criticism: a complaint is not sent to review on the classifier's word alone for
-        // tone (abuse, offensive, hate). On the development split every complaint reviewed this way was a false positive
-        // and no harmful comment was; a detector's own evidence, or any safeguarding, pupil or spam score, still reviews.
+        // tone (abuse, offensive). Hate is not excused by a complaint's framing ("funny how inclusion always means..."):
+        // on the development split such comments were the hate the model missed. A detector's own evidence, or any
+        // safeguarding, hate, pupil or spam score, still reviews.
         if (isComplaint && verdict == Verdict.Review && reasons.TrueForAll(IsClassifierToneReason))
         {
             verdict = Verdict.Allow;
@@ -175,5 +176,5 @@ public sealed class ModerationModel : ICommentScorer
     }
 
     private static bool IsClassifierToneReason(Reason reason) =>
-        reason.Detector == ClassifierDetector && reason.Category is Category.Hate or Category.Abuse or Category.Offensive;
+        reason.Detector == ClassifierDetector && reason.Category is Category.Abuse or Category.Offensive;
 }

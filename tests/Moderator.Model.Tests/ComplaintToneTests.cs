@@ -4,7 +4,7 @@ namespace Moderator.Model.Tests;
 
 /// <summary>
 /// A comment the committed model recognises as a complaint is not sent to review on the classifier's tone score alone
-/// (hate, abuse, offensive); a detector's finding or a safeguarding score still sends it to review.
+/// (abuse, offensive); a detector's finding, a safeguarding score or a hate score still sends it to review.
 /// </summary>
 public sealed class ComplaintToneTests(CommittedModelFixture fixture) : IClassFixture<CommittedModelFixture>
 {
