@@ -13,6 +13,61 @@ public sealed partial class AdministrationTests(AdminFixture fixture) : IClassFi
     private readonly World _world = fixture.World;
 
     [Fact]
+    public async Task A_hide_set_aside_after_its_last_attempt_can_be_queued_again_by_the_schools_administrator_and_is_audited()
+    {
+        var comment = await _world.CommentAsync(_world.A, "set-aside hide", Verdict.Hide);
+        var (outboxId, alertId) = await SetAsideHideAsync(_world.A.PageId, comment.CommentId);
+        var url = $"/Admin/Pages/Detail/{_world.A.PageId}";
+
+        using (var other = await AdminClient.SignedInAsync(fixture.Admin, _world.B.Usernames["admin"]))
+        {
+            var refused = await AdminClient.PostFormAsync(other, url + "?handler=Retry", new Dictionary<string, string> { ["alertId"] = alertId.ToString() }, "/Admin/Pages");
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        using var admin = await AdminClient.SignedInAsync(fixture.Admin, _world.A.Usernames["admin"]);
+        Assert.Contains("Try again now", await admin.GetStringAsync(new Uri(url, UriKind.Relative)), StringComparison.Ordinal);
+        var retried = await AdminClient.PostFormAsync(admin, url + "?handler=Retry", new Dictionary<string, string> { ["alertId"] = alertId.ToString() }, url);
+        var again = await AdminClient.PostFormAsync(admin, url + "?handler=Retry", new Dictionary<string, string> { ["alertId"] = alertId.ToString() }, url);
+
+        Assert.Equal(HttpStatusCode.Redirect, retried.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
+        await using var row = _world.DataSource.CreateCommand(
+            """
+            SELECT o.status || ':' || o.attempts || ':' || (a.resolved_by = @admin)::text || ':' ||
+                   (SELECT count(*) FROM audit_log WHERE action = 'outbox.retry_requested' AND entity_id = o.id::text AND actor_staff_id = @admin)
+            FROM outbox o, alerts a WHERE o.id = @outboxId AND a.id = @alertId
+            """);
+        row.Parameters.AddWithValue("admin", _world.A.AdministratorId);
+        row.Parameters.AddWithValue("outboxId", outboxId);
+        row.Parameters.AddWithValue("alertId", alertId);
+        Assert.Equal("Pending:0:true:1", await row.ExecuteScalarAsync());
+    }
+
+    /// <summary>What the worker's dispatcher leaves after a hide's last failed attempt: a dead letter and its alert.</summary>
+    private async Task<(long OutboxId, Guid AlertId)> SetAsideHideAsync(Guid pageId, Guid commentId)
+    {
+        await using var insert = _world.DataSource.CreateCommand(
+            """
+            INSERT INTO outbox (kind, action, page_id, comment_id, payload, idempotency_key, status, attempts, next_attempt_at, last_error, created_at)
+            VALUES ('PlatformAction', 'Hide', @pageId, @commentId, '{}', @key, 'DeadLettered', 8, now(), 'Transient: HTTP 503', now())
+            RETURNING id
+            """);
+        insert.Parameters.AddWithValue("pageId", pageId);
+        insert.Parameters.AddWithValue("commentId", commentId);
+        insert.Parameters.AddWithValue("key", "test-dead-" + Guid.NewGuid().ToString("N"));
+        var outboxId = (long)(await insert.ExecuteScalarAsync())!;
+        var alertId = Guid.NewGuid();
+        await using var alert = _world.DataSource.CreateCommand(
+            "INSERT INTO alerts (id, kind, page_id, entity_type, entity_id, message, created_at) VALUES (@id, 'OutboxDeadLettered', @pageId, 'outbox', @entity, 'A hide failed 8 times and was set aside.', now())");
+        alert.Parameters.AddWithValue("id", alertId);
+        alert.Parameters.AddWithValue("pageId", pageId);
+        alert.Parameters.AddWithValue("entity", outboxId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await alert.ExecuteNonQueryAsync();
+        return (outboxId, alertId);
+    }
+
+    [Fact]
     public async Task A_registered_page_becomes_active_after_three_approvals_and_two_moderators()
     {
         using var admin = await AdminClient.SignedInAsync(fixture.Admin, _world.A.Usernames["admin"]);

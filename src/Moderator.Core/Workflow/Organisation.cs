@@ -358,6 +358,44 @@ public sealed partial class Organisation(NpgsqlDataSource dataSource, TimeProvid
     }
 
     /// <summary>
+    /// Puts a platform action or notification that was set aside after its last attempt (an outbox dead letter) back in
+    /// the queue with fresh attempts, once whoever fixed the cause (a reconnected token, a platform outage over) asks:
+    /// the worker carries it out on its next dispatch. Resolves the alert and audits the request under the person.
+    /// </summary>
+    public Task RetrySetAsideActionAsync(Guid alertId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        return Db.InTransactionAsync(dataSource, async (c, tx) =>
+        {
+            var entityId = await c.ExecuteScalarAsync<string?>(Db.Cmd(
+                "SELECT entity_id FROM alerts WHERE id = @alertId AND kind = @kind AND entity_type = 'outbox' AND resolved_at IS NULL FOR UPDATE",
+                new { alertId, kind = AlertKinds.OutboxDeadLettered },
+                tx,
+                cancellationToken));
+            if (entityId is null || !long.TryParse(entityId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var outboxId))
+            {
+                throw new WorkflowRuleException("There is no open set-aside action for this alert.");
+            }
+
+            var requeued = await c.ExecuteAsync(Db.Cmd(
+                """
+                UPDATE outbox SET status = 'Pending', attempts = 0, next_attempt_at = @now, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = @outboxId AND status = 'DeadLettered'
+                """,
+                new { outboxId, now },
+                tx,
+                cancellationToken));
+            if (requeued == 0)
+            {
+                throw new WorkflowRuleException("The action is no longer set aside (it was retried or completed already).");
+            }
+
+            await c.ExecuteAsync(Db.Cmd("UPDATE alerts SET resolved_at = @now, resolved_by = @staff WHERE id = @alertId", new { alertId, now, staff = actor.StaffId }, tx, cancellationToken));
+            await AuditLog.AppendAsync(c, tx, actor, now, "outbox.retry_requested", "outbox", entityId, null, new { alertId }, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// Loads a page under a row lock, applies one move, saves it with its alerts and audits the change, in one
     /// transaction. <paramref name="expectedVersion"/> lets Admin refuse a change made on a stale form.
     /// </summary>

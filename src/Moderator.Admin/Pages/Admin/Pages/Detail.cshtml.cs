@@ -159,6 +159,21 @@ public sealed class DetailModel(Organisation organisation, StaffDirectory direct
         return RedirectToPage("/Admin/Pages/Detail", new { id });
     }
 
+    public async Task<IActionResult> OnPostRetryAsync(Guid id, Guid alertId, CancellationToken cancellationToken)
+    {
+        var page = await organisation.GetPageAsync(id, cancellationToken);
+        var alert = (await organisation.ListOpenAlertsAsync(page.SchoolId, cancellationToken))
+            .FirstOrDefault(a => a.Id == alertId && a.PageId == id && a.Kind == AlertKinds.OutboxDeadLettered);
+        if (!User.BelongsTo(page.SchoolId) || alert is null)
+        {
+            return Forbid();
+        }
+
+        await organisation.RetrySetAsideActionAsync(alertId, User.Actor(), cancellationToken);
+        TempData["Notice"] = "The action is queued again; the worker carries it out within a minute.";
+        return RedirectToPage("/Admin/Pages/Detail", new { id });
+    }
+
     /// <summary>School scope first, so a person from another school is refused before any validation message.</summary>
     private async Task<bool> IsMineAsync(Guid pageId, CancellationToken cancellationToken) =>
         User.BelongsTo((await organisation.GetPageAsync(pageId, cancellationToken)).SchoolId);
