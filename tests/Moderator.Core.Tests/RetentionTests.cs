@@ -55,6 +55,28 @@ public sealed class RetentionTests(DatabaseFixture db) : IClassFixture<DatabaseF
     }
 
     [Fact]
+    public async Task Text_hidden_after_review_is_kept_for_its_own_period_then_purged_unless_it_was_escalated()
+    {
+        var school = await _s.SeedSchoolAsync();
+        var hidden = await _s.RecordAsync(school.PageId, "r-" + Guid.NewGuid(), "hidden insult", Verdict.Hide);
+        await _s.Reviews.DecideAsync(hidden.ReviewCaseId!.Value, school.Moderator1Id, Decision.Hide);
+        await _s.Reviews.DecideAsync(hidden.ReviewCaseId!.Value, school.Moderator2Id, Decision.Hide);
+        var escalated = await _s.RecordAsync(school.PageId, "r-" + Guid.NewGuid(), "escalated text", Verdict.HideAndEscalate, Category.Safeguarding);
+
+        _s.Clock.Advance(_s.Retention.RemovedCommentText - TimeSpan.FromDays(1));
+        await _s.RetentionService.PurgeAsync();
+        Assert.Equal("hidden insult", await TextAsync(hidden.RevisionId));
+
+        _s.Clock.Advance(TimeSpan.FromDays(2));
+        var result = await _s.RetentionService.PurgeAsync();
+
+        Assert.True(result.RemovedTextsPurged >= 1);
+        Assert.Null(await TextAsync(hidden.RevisionId));
+        Assert.Equal("escalated text", await TextAsync(escalated.RevisionId));
+        Assert.Contains(await _s.Audit.ForEntityAsync("retention", "removed_after_review"), e => e.After!.Contains(hidden.RevisionId.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Text_under_an_open_case_is_never_purged_even_its_earlier_allowed_revision()
     {
         var school = await _s.SeedSchoolAsync();

@@ -68,6 +68,9 @@ public sealed class RetentionOptions
 
     public TimeSpan EscalationEvidence { get; set; } = TimeSpan.FromDays(7 * 365);
 
+    /// <summary>How long the text of a comment hidden or deleted after review (without an escalation) is kept.</summary>
+    public TimeSpan RemovedCommentText { get; set; } = TimeSpan.FromDays(365);
+
     public int BatchSize { get; set; } = 1000;
 
     internal IEnumerable<string> Problems()
@@ -80,6 +83,11 @@ public sealed class RetentionOptions
         if (EscalationEvidence < TimeSpan.FromDays(365))
         {
             yield return "Retention:EscalationEvidence must be at least 1 year.";
+        }
+
+        if (RemovedCommentText < TimeSpan.FromDays(30))
+        {
+            yield return "Retention:RemovedCommentText must be at least 30 days.";
         }
 
         if (BatchSize is < 1 or > 100_000)

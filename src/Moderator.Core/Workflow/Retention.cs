@@ -6,13 +6,14 @@ using Npgsql;
 namespace Moderator.Core.Workflow;
 
 /// <summary>How many revision texts one purge removed, by rule.</summary>
-public sealed record PurgeResult(int BenignTextsPurged, int ExpiredEvidenceTextsPurged);
+public sealed record PurgeResult(int BenignTextsPurged, int ExpiredEvidenceTextsPurged, int RemovedTextsPurged = 0);
 
 /// <summary>
 /// Data minimisation (UK GDPR): removes comment text that is no longer needed, keeping ids, hashes, scores and
 /// decisions. Benign text (allowed, or a case settled KeepVisible) goes after <see cref="RetentionOptions.BenignCommentText"/>;
 /// text under an open case or an open escalation is never touched; a closed escalation's evidence stays until its own
-/// retention date. Text hidden or deleted by a settled decision without an escalation is kept (it may become evidence).
+/// retention date. Text hidden or deleted by a settled decision without an escalation is kept for
+/// <see cref="RetentionOptions.RemovedCommentText"/> (a pattern of abuse may still need evidencing), then goes too.
 /// </summary>
 public sealed partial class Retention(NpgsqlDataSource dataSource, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<Retention> logger)
 {
@@ -39,16 +40,27 @@ public sealed partial class Retention(NpgsqlDataSource dataSource, TimeProvider 
           AND EXISTS (SELECT 1 FROM escalations e WHERE e.comment_id = r.comment_id)
         """ + NotUnderOpenCaseOrEvidence + "\nORDER BY r.id LIMIT @batch FOR UPDATE OF r SKIP LOCKED";
 
-    /// <summary>Runs both rules in batches until nothing is left to purge (a worker job calls it daily).</summary>
+    private const string Removed =
+        """
+        SELECT r.id FROM comment_revisions r
+        JOIN review_cases rc ON rc.revision_id = r.id
+        WHERE r.text IS NOT NULL
+          AND rc.status = 'Settled' AND rc.outcome IN ('Hide','Delete') AND rc.settled_at < @cutoff
+          AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.comment_id = r.comment_id)
+        """ + NotUnderOpenCaseOrEvidence + "\nORDER BY r.id LIMIT @batch FOR UPDATE OF r SKIP LOCKED";
+
+    /// <summary>Runs every rule in batches until nothing is left to purge (a worker job calls it daily).</summary>
     public async Task<PurgeResult> PurgeAsync(CancellationToken cancellationToken = default)
     {
-        var benign = await PurgeRuleAsync("benign", Benign, cancellationToken);
-        var evidence = await PurgeRuleAsync("expired_escalation_evidence", ExpiredEvidence, cancellationToken);
-        LogPurged(logger, benign, evidence);
-        return new PurgeResult(benign, evidence);
+        var o = options.Value;
+        var benign = await PurgeRuleAsync("benign", Benign, o.BenignCommentText, cancellationToken);
+        var evidence = await PurgeRuleAsync("expired_escalation_evidence", ExpiredEvidence, o.BenignCommentText, cancellationToken);
+        var removed = await PurgeRuleAsync("removed_after_review", Removed, o.RemovedCommentText, cancellationToken);
+        LogPurged(logger, benign, evidence, removed);
+        return new PurgeResult(benign, evidence, removed);
     }
 
-    private async Task<int> PurgeRuleAsync(string rule, string select, CancellationToken ct)
+    private async Task<int> PurgeRuleAsync(string rule, string select, TimeSpan keepFor, CancellationToken ct)
     {
         var o = options.Value;
         var total = 0;
@@ -57,7 +69,7 @@ public sealed partial class Retention(NpgsqlDataSource dataSource, TimeProvider 
             var now = clock.GetUtcNow();
             var purged = await Db.InTransactionAsync(dataSource, async (c, tx) =>
             {
-                var ids = (await c.QueryAsync<Guid>(Db.Cmd(select, new { now, cutoff = now - o.BenignCommentText, batch = o.BatchSize }, tx, ct))).ToArray();
+                var ids = (await c.QueryAsync<Guid>(Db.Cmd(select, new { now, cutoff = now - keepFor, batch = o.BatchSize }, tx, ct))).ToArray();
                 if (ids.Length == 0)
                 {
                     return 0;
@@ -84,6 +96,6 @@ public sealed partial class Retention(NpgsqlDataSource dataSource, TimeProvider 
         }
     }
 
-    [LoggerMessage(EventId = 460, Level = LogLevel.Information, Message = "Retention purged {Benign} benign and {Evidence} expired-evidence revision texts")]
-    private static partial void LogPurged(ILogger logger, int benign, int evidence);
+    [LoggerMessage(EventId = 460, Level = LogLevel.Information, Message = "Retention purged {Benign} benign, {Evidence} expired-evidence and {Removed} removed-after-review revision texts")]
+    private static partial void LogPurged(ILogger logger, int benign, int evidence, int removed);
 }
