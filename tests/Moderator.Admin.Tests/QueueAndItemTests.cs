@@ -62,6 +62,34 @@ public sealed class QueueAndItemTests(AdminFixture fixture) : IClassFixture<Admi
     }
 
     [Fact]
+    public async Task Cases_the_platform_would_not_hide_are_counted_badged_and_can_be_listed_alone()
+    {
+        var refused = await _world.CommentAsync(_world.A, "an X reply in someone else's thread", Verdict.Hide, Category.Abuse);
+        var ordinary = await _world.CommentAsync(_world.A, "an ordinary hidden comment", Verdict.Hide, Category.Abuse);
+        // What the outbox records when the platform answers CannotHide (end to end in Core's PlatformCannotActTests).
+        await using (var command = _world.DataSource.CreateCommand(
+            """
+            WITH c AS (UPDATE comments SET cannot_act_at = now(), cannot_act_action = 'Hide', visibility = 'Visible' WHERE id = $1)
+            UPDATE review_cases SET cannot_hide = true WHERE id = $2
+            """))
+        {
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = refused.CommentId });
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = refused.ReviewCaseId!.Value });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var client = await AdminClient.SignedInAsync(fixture.Admin, _world.A.Usernames["moderator1"]);
+        var all = await client.GetStringAsync(new Uri("/Queue", UriKind.Relative));
+        var only = await client.GetStringAsync(new Uri("/Queue?cannothide=true", UriKind.Relative));
+
+        Assert.Contains("id=\"count-cannot-hide\"", all, StringComparison.Ordinal);
+        var row = all[all.IndexOf($"data-case=\"{refused.ReviewCaseId}\"", StringComparison.Ordinal)..];
+        Assert.Contains("Cannot hide — act on the platform", row[..row.IndexOf("</tr>", StringComparison.Ordinal)], StringComparison.Ordinal);
+        Assert.Contains(refused.ReviewCaseId!.Value.ToString(), only, StringComparison.Ordinal);
+        Assert.DoesNotContain(ordinary.ReviewCaseId!.Value.ToString(), only, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_moderator_of_another_school_cannot_open_the_item_or_decide_it()
     {
         var result = await _world.CommentAsync(_world.A, "something to review", Verdict.Review);

@@ -7,7 +7,10 @@ using Moderator.Model;
 
 namespace Moderator.Admin.Pages.Queue;
 
-/// <summary>The moderator's queue: oldest first, filtered by school, page, category, verdict, platform and age.</summary>
+/// <summary>
+/// The moderator's queue: oldest first, filtered by school, page, category, verdict, platform, age, and the cases the
+/// platform would not hide (still visible there until someone acts on the platform itself).
+/// </summary>
 public sealed class IndexModel(QueueReader reader, Reviews reviews, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -28,6 +31,9 @@ public sealed class IndexModel(QueueReader reader, Reviews reviews, TimeProvider
     [BindProperty(SupportsGet = true)]
     public QueueAge Age { get; set; }
 
+    [BindProperty(SupportsGet = true)]
+    public bool CannotHide { get; set; }
+
     public QueueResult Result { get; private set; } = null!;
 
     public DateTimeOffset Now { get; private set; }
@@ -40,7 +46,7 @@ public sealed class IndexModel(QueueReader reader, Reviews reviews, TimeProvider
         }
 
         Now = clock.GetUtcNow();
-        Result = await reader.ReadAsync(new QueueQuery(User.StaffId(), School, PageId, Category, Verdict, Platform, Age), cancellationToken);
+        Result = await reader.ReadAsync(new QueueQuery(User.StaffId(), School, PageId, Category, Verdict, Platform, Age, CannotHide), cancellationToken);
         return Page();
     }
 

@@ -24,6 +24,7 @@ public sealed record QueueQuery(
     Verdict? Verdict,
     Platform? Platform,
     QueueAge Age,
+    bool CannotHideOnly = false,
     int Limit = 100);
 
 public sealed record QueueRow(
@@ -39,12 +40,14 @@ public sealed record QueueRow(
     int DecisionCount,
     bool ClaimedByOther,
     bool ClaimedByMe,
-    bool Overdue);
+    bool Overdue,
+    bool CannotHide = false);
 
 public sealed record QueueResult(
     IReadOnlyList<QueueRow> Items,
     int Total,
     int Overdue,
+    int CannotHide,
     IReadOnlyDictionary<string, int> ByCategory,
     IReadOnlyDictionary<string, int> ByVerdict,
     IReadOnlyDictionary<string, int> ByPlatform,
@@ -64,7 +67,7 @@ public sealed class QueueReader(NpgsqlDataSource dataSource, TimeProvider clock)
         WITH me AS (
             SELECT s.id, s.roles FROM staff_members s WHERE s.id = @staffId AND s.active
         ), matching AS (
-            SELECT rc.id, rc.school_id, rc.verdict, rc.top_category, rc.auto_hidden, rc.status, rc.opened_at, rc.claimed_by, rc.claim_expires_at,
+            SELECT rc.id, rc.school_id, rc.verdict, rc.top_category, rc.auto_hidden, rc.cannot_hide, rc.status, rc.opened_at, rc.claimed_by, rc.claim_expires_at,
                    p.name AS page_name, p.platform,
                    (rc.opened_at + sc.review_age_target < @now) AS overdue,
                    (SELECT count(*) FROM review_decisions d WHERE d.case_id = rc.id)::int AS decision_count
@@ -85,6 +88,7 @@ public sealed class QueueReader(NpgsqlDataSource dataSource, TimeProvider clock)
               AND (@newerThan::timestamptz IS NULL OR rc.opened_at > @newerThan)
               AND (@olderThan::timestamptz IS NULL OR rc.opened_at <= @olderThan)
               AND (NOT @overTarget OR rc.opened_at + sc.review_age_target < @now)
+              AND (NOT @cannotHideOnly OR rc.cannot_hide)
         )
         """;
 
@@ -109,6 +113,7 @@ public sealed class QueueReader(NpgsqlDataSource dataSource, TimeProvider clock)
             },
             olderThan = query.Age == QueueAge.OverADay ? now.AddDays(-1) : (DateTimeOffset?)null,
             overTarget = query.Age == QueueAge.OverTarget,
+            cannotHideOnly = query.CannotHideOnly,
             limit = Math.Clamp(query.Limit, 1, 500),
         };
         await using var c = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -118,7 +123,7 @@ public sealed class QueueReader(NpgsqlDataSource dataSource, TimeProvider clock)
             SELECT id AS CaseId, school_id AS SchoolId, page_name AS PageName, platform AS Platform, verdict AS Verdict, top_category AS TopCategory,
                    auto_hidden AS AutoHidden, status AS Status, opened_at AS OpenedAt, decision_count AS DecisionCount,
                    (claimed_by IS NOT NULL AND claimed_by <> @staffId AND claim_expires_at > @now) AS ClaimedByOther,
-                   (claimed_by = @staffId AND claim_expires_at > @now) AS ClaimedByMe, overdue AS Overdue
+                   (claimed_by = @staffId AND claim_expires_at > @now) AS ClaimedByMe, overdue AS Overdue, cannot_hide AS CannotHide
             FROM matching ORDER BY opened_at, id LIMIT @limit
             """,
             parameters,
@@ -128,6 +133,7 @@ public sealed class QueueReader(NpgsqlDataSource dataSource, TimeProvider clock)
             """
             SELECT 'total' AS Dimension, '' AS Value, count(*)::int AS Count FROM matching
             UNION ALL SELECT 'overdue', '', count(*)::int FROM matching WHERE overdue
+            UNION ALL SELECT 'cannot_hide', '', count(*)::int FROM matching WHERE cannot_hide
             UNION ALL SELECT 'verdict', verdict, count(*)::int FROM matching GROUP BY verdict
             UNION ALL SELECT 'category', coalesce(top_category, 'none'), count(*)::int FROM matching GROUP BY top_category
             UNION ALL SELECT 'platform', platform, count(*)::int FROM matching GROUP BY platform
@@ -148,9 +154,10 @@ public sealed class QueueReader(NpgsqlDataSource dataSource, TimeProvider clock)
 
         Dictionary<string, int> Dimension(string name) => counts.Where(x => x.Dimension == name).ToDictionary(x => x.Value, x => x.Count, StringComparer.Ordinal);
         return new QueueResult(
-            [.. rows.Select(r => new QueueRow(r.CaseId, r.SchoolId, r.PageName, Enum.Parse<Platform>(r.Platform), Enum.Parse<Verdict>(r.Verdict), r.TopCategory, r.AutoHidden, Enum.Parse<ReviewStatus>(r.Status), r.OpenedAt, r.DecisionCount, r.ClaimedByOther, r.ClaimedByMe, r.Overdue))],
+            [.. rows.Select(r => new QueueRow(r.CaseId, r.SchoolId, r.PageName, Enum.Parse<Platform>(r.Platform), Enum.Parse<Verdict>(r.Verdict), r.TopCategory, r.AutoHidden, Enum.Parse<ReviewStatus>(r.Status), r.OpenedAt, r.DecisionCount, r.ClaimedByOther, r.ClaimedByMe, r.Overdue, r.CannotHide))],
             counts.Where(x => x.Dimension == "total").Sum(x => x.Count),
             counts.Where(x => x.Dimension == "overdue").Sum(x => x.Count),
+            counts.Where(x => x.Dimension == "cannot_hide").Sum(x => x.Count),
             Dimension("category"),
             Dimension("verdict"),
             Dimension("platform"),
@@ -185,6 +192,8 @@ public sealed class QueueReader(NpgsqlDataSource dataSource, TimeProvider clock)
         public bool ClaimedByMe { get; init; }
 
         public bool Overdue { get; init; }
+
+        public bool CannotHide { get; init; }
     }
 
     private sealed class CountRow
