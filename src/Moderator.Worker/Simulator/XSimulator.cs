@@ -269,6 +269,18 @@ public sealed partial class XSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Faults queued by <see cref="FailNext"/> that have not fired yet.</summary>
+    public int PendingFaults
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _faults.Sum(f => f.Remaining);
+            }
+        }
+    }
+
     /// <summary>The window X would report now for an endpoint and account: (limit, remaining, reset).</summary>
     public (int Limit, int Remaining, DateTimeOffset ResetAt) Window(string endpoint, string accountId)
     {

@@ -191,6 +191,18 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Faults queued by <see cref="FailNext"/> that have not fired yet.</summary>
+    public int PendingFaults
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _faults.Sum(f => f.Remaining);
+            }
+        }
+    }
+
     /// <summary>The channel's owner removed the app's access: the refresh token gets <c>invalid_grant</c>, access tokens 401.</summary>
     public void RevokeAccess(string channelId)
     {
