@@ -95,7 +95,7 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, Orga
         return current.IsHidden == (request.Action == PlatformActionKind.Hide);
     }
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} was already in effect for comment {CommentId} on attempt {Attempt}; not repeated")]
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} was already in effect for comment {CommentId} on attempt {Attempt}; not repeated")]
     private static partial void LogAlreadyDone(ILogger logger, long outboxId, PlatformActionKind action, Guid commentId, int attempt);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} done for comment {CommentId} (attempt {Attempt})")]

@@ -46,7 +46,7 @@ internal sealed class SimulatedFacebook : SimulatedPlatform
         ["PollingBudget__FacebookCallsPerPoll"] = "1",
     };
 
-    public override int TotalHideRequests => Simulator.Calls("POST hide");
+    public override int TotalHideRequests => Simulator.Calls(SimulatorEndpoints.Hide);
 
     public override int PendingFaults => Simulator.PendingFaults;
 
@@ -64,7 +64,10 @@ internal sealed class SimulatedFacebook : SimulatedPlatform
 
     public override int HideCalls(string commentId) => Simulator.Comment(commentId).HideCalls;
 
-    /// <summary>HTTP 429, every Graph throttling code a Page token can meet, 500, 503, a timeout and truncated JSON.</summary>
+    /// <summary>
+    /// Polls: HTTP 429, every Graph throttling code a Page token can meet, 500, 503, a timeout and truncated JSON; hides:
+    /// the Pages BUC limit, 500, a timeout, and a hide that takes effect but answers too late.
+    /// </summary>
     public override string InjectFaults()
     {
         Simulator.FailNext(2, SimulatedFault.TooManyRequests);
@@ -77,7 +80,11 @@ internal sealed class SimulatedFacebook : SimulatedPlatform
         Simulator.FailNext(1, SimulatedFault.ServiceUnavailable);
         Simulator.FailNext(1, SimulatedFault.Timeout);
         Simulator.FailNext(1, SimulatedFault.MalformedJson);
-        return "2×429, Graph codes 4/17/32/613/80001, 500, 503, timeout, truncated JSON";
+        Simulator.FailNext(1, SimulatedFault.RateLimitCode, 80001, endpoint: SimulatorEndpoints.Hide);
+        Simulator.FailNext(1, SimulatedFault.InternalServerError, endpoint: SimulatorEndpoints.Hide);
+        Simulator.FailNext(1, SimulatedFault.Timeout, endpoint: SimulatorEndpoints.Hide);
+        Simulator.FailNext(1, SimulatedFault.TimeoutAfterApplying, endpoint: SimulatorEndpoints.Hide);
+        return "polls: 2×429, Graph codes 4/17/32/613/80001, 500, 503, timeout, truncated JSON; hides: 80001, 500, timeout, timeout after applying";
     }
 
     /// <summary>Code 190 subcode 463: the Page token expired.</summary>

@@ -61,7 +61,10 @@ internal sealed class SimulatedInstagram : SimulatedPlatform
 
     public override int HideCalls(string commentId) => Simulator.Comment(commentId).HideCalls;
 
-    /// <summary>HTTP 429, the Graph throttling codes an Instagram account meets (80002 is Instagram's BUC), 500, 503, a timeout, truncated JSON.</summary>
+    /// <summary>
+    /// Polls: HTTP 429, the Graph throttling codes an Instagram account meets (80002 is Instagram's BUC), 500, 503, a
+    /// timeout, truncated JSON; hides: 80002, 503, a timeout, and a hide that takes effect but answers too late.
+    /// </summary>
     public override string InjectFaults()
     {
         Simulator.FailNext(2, SimulatedFault.TooManyRequests);
@@ -74,7 +77,11 @@ internal sealed class SimulatedInstagram : SimulatedPlatform
         Simulator.FailNext(1, SimulatedFault.ServiceUnavailable);
         Simulator.FailNext(1, SimulatedFault.Timeout);
         Simulator.FailNext(1, SimulatedFault.MalformedJson);
-        return "2×429, Graph codes 4/17/613/80002, 500, 503, timeout, truncated JSON";
+        Simulator.FailNext(1, SimulatedFault.RateLimitCode, 80002, endpoint: InstagramSimulatorEndpoints.Hide);
+        Simulator.FailNext(1, SimulatedFault.ServiceUnavailable, endpoint: InstagramSimulatorEndpoints.Hide);
+        Simulator.FailNext(1, SimulatedFault.Timeout, endpoint: InstagramSimulatorEndpoints.Hide);
+        Simulator.FailNext(1, SimulatedFault.TimeoutAfterApplying, endpoint: InstagramSimulatorEndpoints.Hide);
+        return "polls: 2×429, Graph codes 4/17/613/80002, 500, 503, timeout, truncated JSON; hides: 80002, 503, timeout, timeout after applying";
     }
 
     /// <summary>Code 190 subcode 463: the token expired.</summary>

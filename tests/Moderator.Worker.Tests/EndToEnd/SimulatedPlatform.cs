@@ -48,7 +48,10 @@ internal abstract class SimulatedPlatform : IAsyncDisposable
     /// <summary>Hide requests that reached the platform (faulted ones included).</summary>
     public abstract int TotalHideRequests { get; }
 
-    /// <summary>Queues the platform's own transient failures for the next requests; returns what was queued, for the test output.</summary>
+    /// <summary>
+    /// Queues the platform's own transient failures: first for the next requests (the polls), then for hide requests;
+    /// returns what was queued, for the test output.
+    /// </summary>
     public abstract string InjectFaults();
 
     /// <summary>Injected faults that have not fired yet.</summary>

@@ -86,7 +86,10 @@ internal sealed class SimulatedX : SimulatedPlatform
 
     public override int HideCalls(string commentId) => Simulator.Post(commentId).HideCalls;
 
-    /// <summary>429 with <c>x-rate-limit-reset</c>, 429 <c>usage-capped</c>, 500, 503 from the load balancer, a timeout, truncated JSON.</summary>
+    /// <summary>
+    /// Searches: 429 with <c>x-rate-limit-reset</c>, 429 <c>usage-capped</c>, 500, 503 from the load balancer, a timeout,
+    /// truncated JSON; hides: 429 (hiding has its own small window), 503, a timeout.
+    /// </summary>
     public override string InjectFaults()
     {
         Simulator.FailNext(2, XSimulatedFault.TooManyRequests);
@@ -95,7 +98,10 @@ internal sealed class SimulatedX : SimulatedPlatform
         Simulator.FailNext(1, XSimulatedFault.ServiceUnavailable);
         Simulator.FailNext(1, XSimulatedFault.Timeout);
         Simulator.FailNext(1, XSimulatedFault.MalformedJson);
-        return $"2×429 (reset {Window.TotalSeconds:F0} s ahead), 429 usage-capped, 500, 503 HTML, timeout, truncated JSON";
+        Simulator.FailNext(1, XSimulatedFault.TooManyRequests, XSimulatorEndpoints.Hide);
+        Simulator.FailNext(1, XSimulatedFault.ServiceUnavailable, XSimulatorEndpoints.Hide);
+        Simulator.FailNext(1, XSimulatedFault.Timeout, XSimulatorEndpoints.Hide);
+        return $"searches: 2×429 (reset {Window.TotalSeconds:F0} s ahead), 429 usage-capped, 500, 503 HTML, timeout, truncated JSON; hides: 429 (the 50-per-window hide limit), 503, timeout";
     }
 
     /// <summary>The school revoked the app: access and refresh tokens stop working.</summary>

@@ -71,7 +71,10 @@ internal sealed class SimulatedYouTube : SimulatedPlatform
         return comment.HeldForReviewCalls + comment.RejectedCalls;
     }
 
-    /// <summary>500 <c>backendError</c>, 503 from the front end, a timeout, truncated JSON, 400 <c>processingFailure</c>.</summary>
+    /// <summary>
+    /// Lists: 500 <c>backendError</c>, 503 from the front end, a timeout, truncated JSON, 400 <c>processingFailure</c>;
+    /// setModerationStatus: 500, 503, a timeout, and a call that takes effect but answers too late.
+    /// </summary>
     public override string InjectFaults()
     {
         Simulator.FailNext(1, SimulatedYouTubeFault.InternalServerError);
@@ -80,7 +83,11 @@ internal sealed class SimulatedYouTube : SimulatedPlatform
         Simulator.FailNext(1, SimulatedYouTubeFault.MalformedJson);
         Simulator.FailNext(1, SimulatedYouTubeFault.ProcessingFailure);
         Simulator.FailNext(1, SimulatedYouTubeFault.InternalServerError);
-        return "500 backendError ×2, 503 HTML, timeout, truncated JSON, 400 processingFailure";
+        Simulator.FailNext(1, SimulatedYouTubeFault.InternalServerError, endpoint: YouTubeSimulatorEndpoints.SetModerationStatus);
+        Simulator.FailNext(1, SimulatedYouTubeFault.ServiceUnavailable, endpoint: YouTubeSimulatorEndpoints.SetModerationStatus);
+        Simulator.FailNext(1, SimulatedYouTubeFault.Timeout, endpoint: YouTubeSimulatorEndpoints.SetModerationStatus);
+        Simulator.FailNext(1, SimulatedYouTubeFault.TimeoutAfterApplying, endpoint: YouTubeSimulatorEndpoints.SetModerationStatus);
+        return "lists: 500 backendError ×2, 503 HTML, timeout, truncated JSON, 400 processingFailure; setModerationStatus: 500 backendError, 503, timeout, timeout after applying";
     }
 
     /// <summary>The channel owner removed the app's access: refresh gets <c>invalid_grant</c>, access tokens 401.</summary>
