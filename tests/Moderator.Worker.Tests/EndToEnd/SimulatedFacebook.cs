@@ -60,6 +60,8 @@ internal sealed class SimulatedFacebook : SimulatedPlatform
 
     public override string AddComment(string text) => Simulator.AddComment(PostId, text, "Philippa " + AuthorSentinel);
 
+    public override string AddReply(string parentCommentId, string text) => Simulator.AddComment(PostId, text, "Kit Bramblewood", parentCommentId);
+
     public override bool IsHidden(string commentId) => Simulator.Comment(commentId).IsHidden;
 
     public override int HideCalls(string commentId) => Simulator.Comment(commentId).HideCalls;

@@ -57,6 +57,8 @@ internal sealed class SimulatedInstagram : SimulatedPlatform
 
     public override string AddComment(string text) => Simulator.AddComment(_mediaId, text, "philippa." + AuthorSentinel.ToLowerInvariant());
 
+    public override string AddReply(string parentCommentId, string text) => Simulator.AddComment(_mediaId, text, "kit.bramblewood", parentCommentId);
+
     public override bool IsHidden(string commentId) => Simulator.Comment(commentId).IsHidden;
 
     public override int HideCalls(string commentId) => Simulator.Comment(commentId).HideCalls;

@@ -34,6 +34,12 @@ internal abstract class SimulatedPlatform : IAsyncDisposable
     public abstract string AddComment(string text);
 
     /// <summary>
+    /// Another visitor answers a top-level comment: a reply (Facebook, Instagram, YouTube) or, on X, a reply to the
+    /// visitor's reply deeper in the school's conversation (not addressed to the school).
+    /// </summary>
+    public abstract string AddReply(string parentCommentId, string text);
+
+    /// <summary>
     /// A comment the worker reads but the platform will not let the school hide (X: a reply to the school in a
     /// conversation someone else started); null where every comment the worker reads can be hidden.
     /// </summary>

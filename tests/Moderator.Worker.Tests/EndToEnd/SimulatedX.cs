@@ -19,6 +19,7 @@ internal sealed class SimulatedX : SimulatedPlatform
     private readonly Uri _baseAddress;
     private readonly SimulatedXAccount _school;
     private readonly SimulatedXAccount _visitor;
+    private readonly SimulatedXAccount _neighbour;
     private readonly string _conversation;
     private readonly XCredentials _credentials;
 
@@ -28,6 +29,7 @@ internal sealed class SimulatedX : SimulatedPlatform
         _baseAddress = baseAddress;
         _school = simulator.AddAccount("OakfieldPrimary", "Oakfield Primary School");
         _visitor = simulator.AddAccount("psentinelworth", "Philippa " + AuthorSentinel);
+        _neighbour = simulator.AddAccount("kitbramblewood", "Kit Bramblewood");
         _conversation = simulator.AddPost(_school.Id, "Sports day photos are up!");
         Secret = simulator.IssueCredentials(_school.Id);
         _credentials = XCredentials.TryParse(Secret) ?? throw new InvalidOperationException("The simulator issued unreadable credentials.");
@@ -81,6 +83,8 @@ internal sealed class SimulatedX : SimulatedPlatform
         var schoolReply = Simulator.AddReply(Simulator.AddPost(news.Id, "Sports day at Oakfield"), _school.Id, "Thank you for coming!");
         return Simulator.AddReply(schoolReply, _visitor.Id, text);
     }
+
+    public override string AddReply(string parentCommentId, string text) => Simulator.AddReply(parentCommentId, _neighbour.Id, text);
 
     public override bool IsHidden(string commentId) => Simulator.Post(commentId).IsHidden;
 

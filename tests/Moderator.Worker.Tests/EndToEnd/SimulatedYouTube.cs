@@ -62,6 +62,8 @@ internal sealed class SimulatedYouTube : SimulatedPlatform
 
     public override string AddComment(string text) => Simulator.AddComment(_videoId, text, "Philippa " + AuthorSentinel);
 
+    public override string AddReply(string parentCommentId, string text) => Simulator.AddComment(_videoId, text, "Kit Bramblewood", parentCommentId);
+
     public override bool IsHidden(string commentId) =>
         Simulator.Comment(commentId).ModerationStatus is YouTubeModerationStatus.HeldForReview or YouTubeModerationStatus.Rejected;
 

@@ -30,13 +30,28 @@ public sealed class WorkerEndToEndTests(ITestOutputHelper output)
         site.StartWorker();
         await site.WaitUntilAssessedAsync([site.Platform.AddComment("Lovely assembly today")], Deadline);
         var clock = Stopwatch.StartNew();
-        var posted = Pool.ToDictionary(text => site.Platform.AddComment(text), text => text);
+        var topLevel = Pool[..6];
+        var posted = topLevel.ToDictionary(text => site.Platform.AddComment(text), text => text);
         const string Unhideable = "fucking shambles this school, again";
         var unhideable = site.Platform.AddCommentTheSchoolCannotHide(Unhideable);
         await site.WaitUntilAssessedAsync([.. posted.Keys, .. unhideable is null ? Array.Empty<string>() : [unhideable]], Deadline);
         var assessedAfter = clock.Elapsed;
+        var delays = (await site.WaitUntilHiddenAsync(posted.Where(p => expected[p.Value] >= Verdict.Hide).Select(p => p.Key), Deadline, clock)).Values.ToList();
+
+        // Later, others answer the first comment, already read: more replies than YouTube embeds in a thread (5), and on
+        // X replies between visitors deeper in the school's conversation.
+        var parent = posted.First(p => p.Value == topLevel[0]).Key;
+        clock.Restart();
+        var replies = Pool[6..].ToDictionary(text => site.Platform.AddReply(parent, text), text => text);
+        await site.WaitUntilAssessedAsync(replies.Keys, Deadline);
+        var repliesAssessedAfter = clock.Elapsed;
+        delays.AddRange((await site.WaitUntilHiddenAsync(replies.Where(p => expected[p.Value] >= Verdict.Hide).Select(p => p.Key), Deadline, clock)).Values);
+        foreach (var (id, text) in replies)
+        {
+            posted[id] = text;
+        }
+
         var toHide = posted.Where(p => expected[p.Value] >= Verdict.Hide).Select(p => p.Key).ToList();
-        var hiddenAt = await site.WaitUntilHiddenAsync(toHide, Deadline, clock);
 
         await using var db = site.Connect();
         foreach (var (commentId, text) in posted)
@@ -75,7 +90,7 @@ public sealed class WorkerEndToEndTests(ITestOutputHelper output)
             Assert.Equal(toHide.Count, await db.QuerySingleAsync<long>("SELECT count(*) FROM comments WHERE visibility = 'Hidden'"));
         }
 
-        output.WriteLine($"{platform}: {posted.Count} comments assessed {assessedAfter.TotalSeconds:F2} s after posting; time to hide over {hiddenAt.Count} comments: {Median(hiddenAt.Values)} (poll interval 1 s, outbox 0.5 s)");
+        output.WriteLine($"{platform}: {topLevel.Length} comments assessed {assessedAfter.TotalSeconds:F2} s after posting, {replies.Count} later replies {repliesAssessedAfter.TotalSeconds:F2} s; time from posting to hidden over {delays.Count} comments: {Median(delays)} (poll interval 1 s, outbox 0.5 s)");
 
         // Escalations notified the DSL through the outbox (e-mail drop folder): ids and links only.
         var mailFolder = Path.Combine(site.Folder, "mail");
