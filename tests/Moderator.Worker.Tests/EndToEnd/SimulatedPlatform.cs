@@ -51,6 +51,12 @@ internal abstract class SimulatedPlatform : IAsyncDisposable
     /// <summary>Calls that asked the platform to hide this comment.</summary>
     public abstract int HideCalls(string commentId);
 
+    /// <summary>
+    /// Whether a retried hide (its first attempt's worker died, or the answer never came) is sent again rather than
+    /// checked first: true where the platform cannot report whether a comment is hidden (X).
+    /// </summary>
+    public virtual bool RetriedHideIsSentAgain => false;
+
     /// <summary>Hide requests that reached the platform (faulted ones included).</summary>
     public abstract int TotalHideRequests { get; }
 

@@ -62,6 +62,9 @@ internal sealed class SimulatedX : SimulatedPlatform
         ["PollingBudget__XAppRequestsPer15Minutes"] = "900",
     };
 
+    /// <summary>X's API does not say whether a reply is hidden; hiding twice is harmless there.</summary>
+    public override bool RetriedHideIsSentAgain => true;
+
     public override int TotalHideRequests => Simulator.Calls(XSimulatorEndpoints.Hide);
 
     public override int PendingFaults => Simulator.PendingFaults;
