@@ -47,6 +47,9 @@ internal sealed class EndToEndHarness : IAsyncDisposable
 
     public Guid PageId { get; private set; }
 
+    /// <summary>The seeded school: its moderators, DSL and administrator.</summary>
+    public DemoSchoolIds School { get; private set; } = null!;
+
     public IReadOnlyList<ModeratorProcess> Workers => _workers;
 
     /// <summary>The committed model, as the workers load it: tests derive expected actions from its verdicts.</summary>
@@ -84,6 +87,7 @@ internal sealed class EndToEndHarness : IAsyncDisposable
                 CredentialsCiphertext = _services.GetRequiredService<SecretProtector>().Protect(Platform.Secret),
             });
         PageId = ids.PageId;
+        School = ids;
 
         // Real pages are polled at most every 10 s (a product rule); against the local simulator the test polls every
         // second so it finishes quickly. Only the interval is changed, straight in the table.
@@ -109,6 +113,10 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         await connection.ExecuteAsync("UPDATE pages SET poll_interval = interval '1 second' WHERE id = @PageId", new { ids.PageId });
         return (ids.PageId, postId);
     }
+
+    /// <summary>The site's own workflow services (as the admin site uses them), on the test's side of the database.</summary>
+    public T Service<T>()
+        where T : notnull => _services.GetRequiredService<T>();
 
     /// <summary>An administrator deactivates a page.</summary>
     public Task DeactivateAsync(Guid pageId) =>

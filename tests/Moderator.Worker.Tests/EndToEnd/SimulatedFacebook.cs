@@ -62,6 +62,8 @@ internal sealed class SimulatedFacebook : SimulatedPlatform
 
     public override string AddReply(string parentCommentId, string text) => Simulator.AddComment(PostId, text, "Kit Bramblewood", parentCommentId);
 
+    public override void FailNextUnhide() => Simulator.FailNext(1, SimulatedFault.ServiceUnavailable, endpoint: SimulatorEndpoints.Unhide);
+
     public override bool IsHidden(string commentId) => Simulator.Comment(commentId).IsHidden;
 
     public override int HideCalls(string commentId) => Simulator.Comment(commentId).HideCalls;

@@ -59,6 +59,8 @@ internal sealed class SimulatedInstagram : SimulatedPlatform
 
     public override string AddReply(string parentCommentId, string text) => Simulator.AddComment(_mediaId, text, "kit.bramblewood", parentCommentId);
 
+    public override void FailNextUnhide() => Simulator.FailNext(1, SimulatedFault.ServiceUnavailable, endpoint: InstagramSimulatorEndpoints.Unhide);
+
     public override bool IsHidden(string commentId) => Simulator.Comment(commentId).IsHidden;
 
     public override int HideCalls(string commentId) => Simulator.Comment(commentId).HideCalls;

@@ -45,6 +45,9 @@ internal abstract class SimulatedPlatform : IAsyncDisposable
     /// </summary>
     public virtual string? AddCommentTheSchoolCannotHide(string text) => null;
 
+    /// <summary>The next request that would show a comment again (unhide; on YouTube set it published) fails with a 503.</summary>
+    public abstract void FailNextUnhide();
+
     /// <summary>Whether the platform now keeps the comment from public view (hidden, held for review or rejected).</summary>
     public abstract bool IsHidden(string commentId);
 

@@ -89,6 +89,8 @@ internal sealed class SimulatedX : SimulatedPlatform
 
     public override string AddReply(string parentCommentId, string text) => Simulator.AddReply(parentCommentId, _neighbour.Id, text);
 
+    public override void FailNextUnhide() => Simulator.FailNext(1, XSimulatedFault.ServiceUnavailable, XSimulatorEndpoints.Hide);
+
     public override bool IsHidden(string commentId) => Simulator.Post(commentId).IsHidden;
 
     public override int HideCalls(string commentId) => Simulator.Post(commentId).HideCalls;

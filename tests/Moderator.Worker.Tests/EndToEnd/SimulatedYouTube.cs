@@ -64,6 +64,8 @@ internal sealed class SimulatedYouTube : SimulatedPlatform
 
     public override string AddReply(string parentCommentId, string text) => Simulator.AddComment(_videoId, text, "Kit Bramblewood", parentCommentId);
 
+    public override void FailNextUnhide() => Simulator.FailNext(1, SimulatedYouTubeFault.ServiceUnavailable, endpoint: YouTubeSimulatorEndpoints.SetModerationStatus);
+
     public override bool IsHidden(string commentId) =>
         Simulator.Comment(commentId).ModerationStatus is YouTubeModerationStatus.HeldForReview or YouTubeModerationStatus.Rejected;
 
