@@ -203,6 +203,16 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         return seen;
     }
 
+    /// <summary>No worker output carries comment text, a pupil's or author's name, a phone number or a token.</summary>
+    public void AssertNothingPersonalLogged()
+    {
+        var logs = AllWorkerOutput();
+        foreach (var sentinel in EndToEndComments.NeverLogged.Concat(Platform.SecretsNeverLogged))
+        {
+            Assert.DoesNotContain(sentinel, logs, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     /// <summary>Every line the workers wrote: their log files, standard output and standard error.</summary>
     public string AllWorkerOutput()
     {

@@ -60,6 +60,7 @@ public sealed class TwoWorkerEndToEndTests(ITestOutputHelper output)
         var repeated = toHide.Sum(site.Platform.HideCalls) - toHide.Count;
         Assert.Equal(toHide.Count + repeated, site.Platform.TotalHideRequests);
         Assert.True(repeated == 0 || site.Platform.RetriedHideIsSentAgain, $"{repeated} hides were sent twice");
+        site.AssertNothingPersonalLogged();
         output.WriteLine($"{platform}: {site.Platform.TotalHideRequests} hide requests for {toHide.Count} hides ({repeated} repeated after the kill)");
     }
 }
