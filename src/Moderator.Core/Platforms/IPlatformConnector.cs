@@ -18,6 +18,13 @@ public interface IPlatformConnector
     /// </summary>
     Task<IncomingComment> GetCommentAsync(PageAccess page, string postExternalId, string commentExternalId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether <see cref="GetCommentAsync"/> reports <see cref="IncomingComment.IsHidden"/> as the platform has it. X's API
+    /// does not say whether a reply is hidden, so there a retried hide or unhide cannot be judged done from a read and is
+    /// sent again instead (both are idempotent on X).
+    /// </summary>
+    bool ReportsHiddenState => true;
+
     Task HideAsync(PageAccess page, string commentExternalId, CancellationToken cancellationToken);
 
     Task UnhideAsync(PageAccess page, string commentExternalId, CancellationToken cancellationToken);

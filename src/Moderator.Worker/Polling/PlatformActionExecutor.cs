@@ -83,11 +83,13 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, Orga
 
     /// <summary>
     /// A retried hide or unhide (the previous attempt may have reached the platform before its worker died) first
-    /// reads the comment's state, so the platform sees the action once.
+    /// reads the comment's state where the platform reports it, so the platform sees the action once.
     /// </summary>
     private static async Task<bool> AlreadyDoneAsync(IPlatformConnector connector, PageAccess access, PlatformActionRequest request, CancellationToken cancellationToken)
     {
-        if (request.PostExternalId is null || request.Action == PlatformActionKind.Delete)
+        // Where the platform cannot report the state (X), a read would always say "not hidden": an unhide would be
+        // judged done and never sent. Such platforms get the action again (idempotent there).
+        if (request.PostExternalId is null || request.Action == PlatformActionKind.Delete || !connector.ReportsHiddenState)
         {
             return false;
         }
@@ -96,7 +98,7 @@ public sealed partial class PlatformActionExecutor(SecretProtector secrets, Orga
         return current.IsHidden == (request.Action == PlatformActionKind.Hide);
     }
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} was already in effect for comment {CommentId} on attempt {Attempt}; not repeated")]
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} was already in effect for comment {CommentId} on attempt {Attempt}; not repeated")]
     private static partial void LogAlreadyDone(ILogger logger, long outboxId, PlatformActionKind action, Guid commentId, int attempt);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Outbox {OutboxId}: {Action} done for comment {CommentId} (attempt {Attempt})")]

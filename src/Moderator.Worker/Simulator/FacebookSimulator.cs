@@ -198,15 +198,16 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
     /// <summary>
     /// Answers the next <paramref name="count"/> Graph requests with <paramref name="fault"/>, after first answering
     /// <paramref name="afterRequests"/> requests normally. For <see cref="SimulatedFault.RateLimitCode"/> pass the Graph
-    /// code (4, 17, 32, 613 or 80001). Faults queue up in the order they were asked for.
+    /// code (4, 17, 32, 613 or 80001). Faults queue up in the order they were asked for; one aimed at an
+    /// <paramref name="endpoint"/> (see <see cref="SimulatorEndpoints"/>) waits for a request to it, and the faults behind it wait too.
     /// </summary>
-    public void FailNext(int count, SimulatedFault fault, int graphCode = 80001, int afterRequests = 0)
+    public void FailNext(int count, SimulatedFault fault, int graphCode = 80001, int afterRequests = 0, string? endpoint = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(afterRequests);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault, graphCode) { Remaining = count, Skip = afterRequests });
+            _faults.Enqueue(new FaultRecord(fault, graphCode) { Remaining = count, Skip = afterRequests, Endpoint = endpoint });
         }
     }
 
@@ -324,6 +325,8 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
     private sealed record FaultRecord(SimulatedFault Fault, int GraphCode)
     {
         public int Skip { get; set; }
+
+        public string? Endpoint { get; init; }
 
         public int Remaining { get; set; }
     }

@@ -100,7 +100,13 @@ public sealed partial class InstagramSimulator
         Count(endpoint);
         var account = AccountOfToken(GraphWire.TokenOf(request, form));
         var answerLate = false;
-        if (_faults.TryPeek(out var fault) && fault.Skip > 0)
+        _faults.TryPeek(out var fault);
+        if (fault?.Endpoint is { } only && only != endpoint)
+        {
+            fault = null; // a fault aimed at another endpoint waits for a request to it
+        }
+
+        if (fault is not null && fault.Skip > 0)
         {
             fault.Skip--;
         }

@@ -217,15 +217,16 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
     /// <summary>
     /// Answers the next <paramref name="count"/> Graph requests with <paramref name="fault"/>, after answering
     /// <paramref name="afterRequests"/> requests normally. For <see cref="SimulatedFault.RateLimitCode"/> pass the Graph code
-    /// (80002 Instagram BUC by default; 4, 17, 32, 613 also work). Faults queue up in the order they were asked for.
+    /// (80002 Instagram BUC by default; 4, 17, 32, 613 also work). Faults queue up in the order they were asked for; one
+    /// aimed at an <paramref name="endpoint"/> (see <see cref="InstagramSimulatorEndpoints"/>) waits for a request to it.
     /// </summary>
-    public void FailNext(int count, SimulatedFault fault, int graphCode = 80002, int afterRequests = 0)
+    public void FailNext(int count, SimulatedFault fault, int graphCode = 80002, int afterRequests = 0, string? endpoint = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(afterRequests);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault, graphCode) { Remaining = count, Skip = afterRequests });
+            _faults.Enqueue(new FaultRecord(fault, graphCode) { Remaining = count, Skip = afterRequests, Endpoint = endpoint });
         }
     }
 
@@ -338,6 +339,8 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
     private sealed record FaultRecord(SimulatedFault Fault, int GraphCode)
     {
         public int Skip { get; set; }
+
+        public string? Endpoint { get; init; }
 
         public int Remaining { get; set; }
     }

@@ -91,7 +91,7 @@ public sealed partial class XSimulator
         }
 
         Count(endpoint);
-        if (_faults.TryPeek(out var fault))
+        if (_faults.TryPeek(out var fault) && (fault.Endpoint is null || fault.Endpoint == endpoint))
         {
             if (--fault.Remaining == 0)
             {

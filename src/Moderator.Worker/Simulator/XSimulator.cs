@@ -265,13 +265,29 @@ public sealed partial class XSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Answers the next <paramref name="count"/> API requests (the token endpoint excluded) with <paramref name="fault"/>.</summary>
-    public void FailNext(int count, XSimulatedFault fault)
+    /// <summary>
+    /// Answers the next <paramref name="count"/> API requests (the token endpoint excluded) with <paramref name="fault"/>;
+    /// with an <paramref name="endpoint"/> (see <see cref="XSimulatorEndpoints"/>) the next requests to that endpoint.
+    /// Faults queue up in the order they were asked for.
+    /// </summary>
+    public void FailNext(int count, XSimulatedFault fault, string? endpoint = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault) { Remaining = count });
+            _faults.Enqueue(new FaultRecord(fault) { Remaining = count, Endpoint = endpoint });
+        }
+    }
+
+    /// <summary>Faults queued by <see cref="FailNext"/> that have not fired yet.</summary>
+    public int PendingFaults
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _faults.Sum(f => f.Remaining);
+            }
         }
     }
 
@@ -354,6 +370,8 @@ public sealed partial class XSimulator : IAsyncDisposable
 
     private sealed record FaultRecord(XSimulatedFault Fault)
     {
+        public string? Endpoint { get; init; }
+
         public int Remaining { get; set; }
     }
 }

@@ -180,14 +180,29 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Answers the next <paramref name="count"/> Data API requests with <paramref name="fault"/>, after <paramref name="afterRequests"/> normal ones.</summary>
-    public void FailNext(int count, SimulatedYouTubeFault fault, int afterRequests = 0)
+    /// <summary>
+    /// Answers the next <paramref name="count"/> Data API requests with <paramref name="fault"/>, after <paramref name="afterRequests"/>
+    /// normal ones; with an <paramref name="endpoint"/> (see <see cref="YouTubeSimulatorEndpoints"/>) only requests to it count.
+    /// </summary>
+    public void FailNext(int count, SimulatedYouTubeFault fault, int afterRequests = 0, string? endpoint = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(afterRequests);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault) { Remaining = count, Skip = afterRequests });
+            _faults.Enqueue(new FaultRecord(fault) { Remaining = count, Skip = afterRequests, Endpoint = endpoint });
+        }
+    }
+
+    /// <summary>Faults queued by <see cref="FailNext"/> that have not fired yet.</summary>
+    public int PendingFaults
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _faults.Sum(f => f.Remaining);
+            }
         }
     }
 
@@ -329,6 +344,8 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
     private sealed record FaultRecord(SimulatedYouTubeFault Fault)
     {
         public int Skip { get; set; }
+
+        public string? Endpoint { get; init; }
 
         public int Remaining { get; set; }
     }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Moderator.Core;
 using Moderator.Core.Security;
 using Moderator.Core.Storage;
 using Moderator.Core.Workflow;
@@ -13,20 +15,19 @@ using Npgsql;
 namespace Moderator.Worker.Tests.EndToEnd;
 
 /// <summary>
-/// A whole moderation site for one test: a fresh PostgreSQL database, the Facebook simulator on a real port, a school
+/// A whole moderation site for one test: a fresh PostgreSQL database, one platform's simulator on a real port, a school
 /// page registered and approved against it, and any number of real `moderator run` processes.
 /// </summary>
 internal sealed class EndToEndHarness : IAsyncDisposable
 {
-    public const string PageToken = "e2e-page-token";
-
     private readonly List<ModeratorProcess> _workers = [];
     private ServiceProvider _services = null!;
 
-    private EndToEndHarness(string database, string folder)
+    private EndToEndHarness(string database, string folder, SimulatedPlatform platform)
     {
         Database = database;
         Folder = folder;
+        Platform = platform;
     }
 
     public string Database { get; }
@@ -36,37 +37,36 @@ internal sealed class EndToEndHarness : IAsyncDisposable
 
     public string LogFolder => Path.Combine(Folder, "logs");
 
-    public FacebookSimulator Simulator { get; private set; } = null!;
+    /// <summary>The simulated platform the school's page lives on.</summary>
+    public SimulatedPlatform Platform { get; }
 
-    public Uri GraphBaseAddress { get; private set; } = null!;
+    /// <summary>The Facebook simulator, for tests that only run against Facebook.</summary>
+    public FacebookSimulator Simulator => ((SimulatedFacebook)Platform).Simulator;
 
-    public SimulatedPage Page { get; private set; } = null!;
-
-    public string PostId { get; private set; } = string.Empty;
+    public string PostId => ((SimulatedFacebook)Platform).PostId;
 
     public Guid PageId { get; private set; }
+
+    /// <summary>The seeded school: its moderators, DSL and administrator.</summary>
+    public DemoSchoolIds School { get; private set; } = null!;
 
     public IReadOnlyList<ModeratorProcess> Workers => _workers;
 
     /// <summary>The committed model, as the workers load it: tests derive expected actions from its verdicts.</summary>
     public static ModerationModel Model { get; } = ModelFiles.Load();
 
-    public static async Task<EndToEndHarness> StartAsync(string purpose)
+    public static async Task<EndToEndHarness> StartAsync(string purpose, Platform platform = Core.Platform.Facebook)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"moderator-e2e-{purpose}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        var harness = new EndToEndHarness(await PostgresCluster.CreateDatabaseAsync(purpose), folder);
+        var simulated = await SimulatedPlatform.StartAsync(platform);
+        var harness = new EndToEndHarness(await PostgresCluster.CreateDatabaseAsync(purpose), folder, simulated);
         await harness.InitialiseAsync();
         return harness;
     }
 
     private async Task InitialiseAsync()
     {
-        Simulator = new FacebookSimulator(options: new FacebookSimulatorOptions());
-        GraphBaseAddress = await Simulator.StartAsync();
-        Page = Simulator.AddPage("Oakfield Primary School", accessToken: PageToken);
-        PostId = Simulator.AddPost(Page.Id, "Sports day photos are up!");
-
         var configuration = new ConfigurationBuilder().Build();
         var services = new ServiceCollection();
         services.AddLogging();
@@ -80,12 +80,14 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         var ids = await Core.Workflow.DemoSchool.SeedAsync(
             _services.GetRequiredService<Organisation>(),
             _services.GetRequiredService<StaffDirectory>(),
-            new DemoSchoolRequest(new PasswordHasher<string>().HashPassword("e2e", "e2e-password-123"), "e2e")
+            new DemoSchoolRequest(new PasswordHasher<string>().HashPassword("e2e", "e2e-password-123"), "e2e", Platform: Platform.Platform)
             {
-                PageExternalId = Page.Id,
-                CredentialsCiphertext = _services.GetRequiredService<SecretProtector>().Protect(PageToken),
+                PageExternalId = Platform.ExternalId,
+                PageName = Platform.PageName,
+                CredentialsCiphertext = _services.GetRequiredService<SecretProtector>().Protect(Platform.Secret),
             });
         PageId = ids.PageId;
+        School = ids;
 
         // Real pages are polled at most every 10 s (a product rule); against the local simulator the test polls every
         // second so it finishes quickly. Only the interval is changed, straight in the table.
@@ -96,7 +98,7 @@ internal sealed class EndToEndHarness : IAsyncDisposable
     /// <summary>Registers, approves and staffs another school's page on the simulator while the workers run.</summary>
     public async Task<(Guid PageId, string PostId)> AddApprovedPageAsync(string tag)
     {
-        var token = $"{PageToken}-{tag}";
+        var token = $"{SimulatedFacebook.PageToken}-{tag}";
         var page = Simulator.AddPage($"School {tag}", accessToken: token);
         var postId = Simulator.AddPost(page.Id, "Welcome back after half term");
         var ids = await Core.Workflow.DemoSchool.SeedAsync(
@@ -112,33 +114,37 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         return (ids.PageId, postId);
     }
 
+    /// <summary>The site's own workflow services (as the admin site uses them), on the test's side of the database.</summary>
+    public T Service<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
     /// <summary>An administrator deactivates a page.</summary>
     public Task DeactivateAsync(Guid pageId) =>
         _services.GetRequiredService<Organisation>().DeactivatePageAsync(pageId, Actor.System);
 
     public ModeratorProcess StartWorker()
     {
-        var worker = ModeratorProcess.Start(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__Moderator"] = Database,
             ["Logging__Directory"] = LogFolder,
-            ["Facebook__BaseAddress"] = GraphBaseAddress.ToString(),
-            ["Facebook__RequestTimeout"] = "00:00:02",
-            ["Facebook__RateLimitBackoff"] = "00:00:01",
-            ["Facebook__MaxRateLimitBackoff"] = "00:00:02",
-            ["Facebook__MaxSlowDownDelay"] = "00:00:00.500",
-            ["Facebook__MaxInlineWait"] = "00:00:02",
             ["Worker__PageScheduleInterval"] = "00:00:01",
-            // The simulator has no budget to protect: let the planner allow one poll a second.
+            // The simulator has no budget to protect: the planner may allow one poll a second (the platform's own
+            // budget settings come with its simulator).
             ["PollingBudget__MinimumInterval"] = "00:00:01",
-            ["PollingBudget__FacebookCallsPerPoll"] = "1",
             ["Worker__OutboxInterval"] = "00:00:00.500",
             ["Worker__ClusterCheckinInterval"] = "00:00:01",
             ["Moderator__Outbox__InitialBackoff"] = "00:00:00.200",
             ["Moderator__Outbox__MaxBackoff"] = "00:00:01",
             ["Moderator__Outbox__Lease"] = "00:00:05",
             ["Notifications__Email__DropFolder"] = Path.Combine(Folder, "mail"),
-        }, "run");
+        };
+        foreach (var (key, value) in Platform.WorkerSettings)
+        {
+            settings[key] = value;
+        }
+
+        var worker = ModeratorProcess.Start(settings, "run");
         _workers.Add(worker);
         return worker;
     }
@@ -175,11 +181,35 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         }
     }
 
-    public async Task WaitUntilHiddenAsync(IEnumerable<string> commentIds, TimeSpan timeout)
+    /// <summary>
+    /// Waits until the platform keeps every listed comment from public view, watching all of them at once; returns when
+    /// each was first seen hidden, measured on <paramref name="clock"/> (the test's stopwatch since posting).
+    /// </summary>
+    public async Task<Dictionary<string, TimeSpan>> WaitUntilHiddenAsync(IEnumerable<string> commentIds, TimeSpan timeout, Stopwatch? clock = null)
     {
-        foreach (var id in commentIds)
+        var pending = commentIds.ToHashSet(StringComparer.Ordinal);
+        var seen = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        clock ??= Stopwatch.StartNew();
+        await WithDiagnosticsAsync(() => Eventually.HoldsAsync(() =>
         {
-            await WithDiagnosticsAsync(() => Eventually.HoldsAsync(() => Task.FromResult(Simulator.Comment(id).IsHidden), timeout, $"comment {id} is hidden on the simulator"));
+            foreach (var id in pending.Where(Platform.IsHidden).ToList())
+            {
+                seen[id] = clock.Elapsed;
+                pending.Remove(id);
+            }
+
+            return Task.FromResult(pending.Count == 0);
+        }, timeout, $"{pending.Count} more comments are hidden on the {Platform.Platform} simulator"));
+        return seen;
+    }
+
+    /// <summary>No worker output carries comment text, a pupil's or author's name, a phone number or a token.</summary>
+    public void AssertNothingPersonalLogged()
+    {
+        var logs = AllWorkerOutput();
+        foreach (var sentinel in EndToEndComments.NeverLogged.Concat(Platform.SecretsNeverLogged))
+        {
+            Assert.DoesNotContain(sentinel, logs, StringComparison.OrdinalIgnoreCase);
         }
     }
 
@@ -205,7 +235,7 @@ internal sealed class EndToEndHarness : IAsyncDisposable
         }
 
         await _services.DisposeAsync();
-        await Simulator.DisposeAsync();
+        await Platform.DisposeAsync();
         await PostgresCluster.DropDatabaseAsync(Database);
         try
         {

@@ -34,6 +34,9 @@ public sealed class XConnector(
 
     public Platform Platform => Platform.X;
 
+    /// <summary>X does not say whether a reply is hidden: a post read always looks "not hidden".</summary>
+    public bool ReportsHiddenState => false;
+
     public async Task<CommentBatch> ListNewCommentsAsync(PageAccess page, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
