@@ -172,10 +172,7 @@ public sealed class Lexicon
     {
         if (_firstWordLookup.TryGetValue(key, out var group))
         {
-            foreach (var entry in group.Others)
-            {
-                TryPhrase(text, tokens, index, entry, hits, masked: false);
-            }
+            TryOthers(text, tokens, index, group, hits);
 
             // Phrases are indexed by their second word too: a common first word ("i", "she") meets only the phrases
             // whose second word is actually there.
@@ -216,6 +213,74 @@ public sealed class Lexicon
         }
     }
 
+    /// <summary>
+    /// The phrases of a group not keyed by their second word, in their lexicon order. Phrases of the form
+    /// "first ... word ..." are tried only when their word after the gap is among the next <see cref="MaxGap"/> + 1
+    /// tokens: the alternatives of a staff-allegation line expand to a thousand phrases per first word ("mr ... hit my
+    /// son"), and trying each of them on every "Mr" cost more than everything else the model does.
+    /// </summary>
+    private static void TryOthers(NormalisedText text, IReadOnlyList<Token> tokens, int index, WordGroup group, List<LexiconHit> hits)
+    {
+        var others = group.Others;
+        if (!group.HasGapIndex)
+        {
+            foreach (var entry in others)
+            {
+                TryPhrase(text, tokens, index, entry, hits, masked: false);
+            }
+
+            return;
+        }
+
+        var last = Math.Min(tokens.Count - 1, index + 1 + MaxGap);
+        for (var t = index + 1; t <= last; t++)
+        {
+            if ((tokens[t].Shape & TokenShape.Masked) != 0)
+            {
+                // A masked word may stand for any word after the gap: try them all.
+                foreach (var entry in others)
+                {
+                    TryPhrase(text, tokens, index, entry, hits, masked: false);
+                }
+
+                return;
+            }
+        }
+
+        var positions = t_positions ??= new List<int>(64);
+        positions.Clear();
+        positions.AddRange(group.Unindexed);
+        for (var t = index + 1; t <= last; t++)
+        {
+            var token = tokens[t];
+            group.AddAfterGap(text.Key(token), positions);
+            var squeezed = text.Squeezed(token);
+            if (!squeezed.SequenceEqual(text.Key(token)))
+            {
+                group.AddAfterGap(squeezed, positions);
+            }
+
+            if (token.AltLength > 0)
+            {
+                group.AddAfterGap(text.Alternative(token), positions);
+            }
+        }
+
+        positions.Sort();
+        var previous = -1;
+        foreach (var position in positions)
+        {
+            if (position != previous)
+            {
+                TryPhrase(text, tokens, index, others[position], hits, masked: false);
+                previous = position;
+            }
+        }
+    }
+
+    [ThreadStatic]
+    private static List<int>? t_positions;
+
     private static void TrySecond(NormalisedText text, IReadOnlyList<Token> tokens, int index, WordGroup group, ReadOnlySpan<char> secondKey, List<LexiconHit> hits)
     {
         var entries = group.WithSecondWord(secondKey);
@@ -247,15 +312,37 @@ public sealed class Lexicon
         private readonly Dictionary<string, List<LexiconEntry>> _bySecond = new(StringComparer.Ordinal);
         private Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
+        private readonly Dictionary<string, List<int>> _afterGap = new(StringComparer.Ordinal);
+        private Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _afterGapLookup;
+
         public List<LexiconEntry> Others { get; } = [];
 
+        /// <summary>Positions in <see cref="Others"/> of the phrases that cannot be picked by the word after their gap.</summary>
+        public List<int> Unindexed { get; } = [];
+
         public bool HasSecondWords => _bySecond.Count > 0;
+
+        public bool HasGapIndex => _afterGap.Count > 0;
 
         public void Add(LexiconEntry entry)
         {
             if (entry.Words.Count < 2 || entry.Words[1].Gap || entry.Words[1].Prefix)
             {
+                var position = Others.Count;
                 Others.Add(entry);
+                if (entry.Words.Count > 2 && entry.Words[1].Gap && entry.Words[2] is { Gap: false, Prefix: false } afterGap)
+                {
+                    AddPosition(afterGap.Key, position);
+                    if (afterGap.Squeezed != afterGap.Key)
+                    {
+                        AddPosition(afterGap.Squeezed, position);
+                    }
+                }
+                else
+                {
+                    Unindexed.Add(position);
+                }
+
                 return;
             }
 
@@ -266,7 +353,34 @@ public sealed class Lexicon
             }
         }
 
-        public void Seal() => _lookup = _bySecond.GetAlternateLookup<ReadOnlySpan<char>>();
+        public void Seal()
+        {
+            _lookup = _bySecond.GetAlternateLookup<ReadOnlySpan<char>>();
+            _afterGapLookup = _afterGap.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        /// <summary>Adds the positions of the phrases whose word after the gap is written <paramref name="key"/> (a superset: matching checks every word).</summary>
+        public void AddAfterGap(ReadOnlySpan<char> key, List<int> positions)
+        {
+            if (_afterGapLookup.TryGetValue(key, out var found))
+            {
+                positions.AddRange(found);
+            }
+        }
+
+        private void AddPosition(string key, int position)
+        {
+            if (!_afterGap.TryGetValue(key, out var list))
+            {
+                list = [];
+                _afterGap[key] = list;
+            }
+
+            if (list.Count == 0 || list[^1] != position)
+            {
+                list.Add(position);
+            }
+        }
 
         public List<LexiconEntry>? WithSecondWord(ReadOnlySpan<char> key) => _lookup.TryGetValue(key, out var list) ? list : null;
 
