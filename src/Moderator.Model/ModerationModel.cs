@@ -68,19 +68,38 @@ public sealed class ModerationModel : ICommentScorer
     /// <summary>Runs the detectors only (used by training to build the classifier's detector features).</summary>
     public static DetectionResult Detect(NormalisedText normalised, LexiconSet lexicons, ScoringContext? context)
     {
-        ArgumentNullException.ThrowIfNull(lexicons);
         var result = new DetectionResult();
+        Detect(normalised, lexicons, context, result);
+        return result;
+    }
+
+    private static void Detect(NormalisedText normalised, LexiconSet lexicons, ScoringContext? context, DetectionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(lexicons);
         LexiconDetector.Detect(normalised, lexicons.Lexicon, result);
         ContactDetector.Detect(normalised, result);
         PupilNameDetector.Detect(normalised, lexicons, context?.Roster, result);
         LinkDetector.Detect(normalised, context, result);
-        return result;
     }
+
+    /// <summary>The categories as an array, so the loops below do not allocate an enumerator per comment.</summary>
+    private static readonly Category[] AllCategories = [.. Categories.All];
+
+    private static readonly IReadOnlyList<Reason> NoReasons = [];
+
+    private static readonly string[] ClassifierExplanations =
+        [.. Categories.All.Select(c => "the trained classifier scores the wording as " + c.CodeName())];
+
+    /// <summary>One detection result per thread, emptied for each comment (the assessment keeps only hits and copies of tags).</summary>
+    [ThreadStatic]
+    private static DetectionResult? t_detection;
 
     private ModelAssessment Assess(string text, ScoringContext? context)
     {
         var normalised = TextNormaliser.Normalise(text);
-        var detection = Detect(normalised, Lexicons, context);
+        var detection = t_detection ??= new DetectionResult();
+        detection.Reset();
+        Detect(normalised, Lexicons, context, detection);
         var policy = context?.Thresholds is null ? ModerationPolicy.Default : new ModerationPolicy(context.Thresholds);
 
         Span<double> probabilities = stackalloc double[LinearClassifier.HeadCount];
@@ -88,8 +107,8 @@ public sealed class ModerationModel : ICommentScorer
         _classifier?.Predict(normalised, detection, probabilities);
 
         var scores = new CategoryScoreDictionary();
-        var reasons = new List<Reason>();
-        foreach (var category in Categories.All)
+        List<Reason>? reasons = null;
+        foreach (var category in AllCategories)
         {
             var detectorScore = detection.MaxScore(category);
             var classifierScore = probabilities[(int)category];
@@ -114,15 +133,15 @@ public sealed class ModerationModel : ICommentScorer
             {
                 if (hit.Category == category && policy.IsAtOrAboveReview(category, hit.Score))
                 {
-                    reasons.Add(new Reason(category, hit.Score, hit.Detector, HouseRules.For(category), hit.Explanation, hit.Spans));
+                    (reasons ??= []).Add(new Reason(category, hit.Score, hit.Detector, HouseRules.For(category), hit.Explanation, hit.Spans));
                 }
             }
 
             if (_classifier is not null && policy.IsAtOrAboveReview(category, classifierScore))
             {
                 var spans = _classifier.TopWords(normalised, (int)category, 3);
-                reasons.Add(new Reason(category, classifierScore, ClassifierDetector, HouseRules.For(category),
-                    "the trained classifier scores the wording as " + category.CodeName(), spans));
+                (reasons ??= []).Add(new Reason(category, classifierScore, ClassifierDetector, HouseRules.For(category),
+                    ClassifierExplanations[(int)category], spans));
             }
         }
 
@@ -149,7 +168,7 @@ public sealed class ModerationModel : ICommentScorer
         if (isComplaint && verdict >= Verdict.Hide)
         {
             var detectorScores = new CategoryScoreDictionary();
-            foreach (var category in Categories.All)
+            foreach (var category in AllCategories)
             {
                 detectorScores[category] = detection.MaxScore(category);
             }
@@ -161,12 +180,13 @@ public sealed class ModerationModel : ICommentScorer
         // Schools must stay open to criticism: a complaint is not sent to review on the classifier's word alone for
         // tone (abuse, offensive, hate). On the development split every complaint reviewed this way was a false positive
         // and no harmful comment was; a detector's own evidence, or any safeguarding, pupil or spam score, still reviews.
-        if (isComplaint && verdict == Verdict.Review && reasons.TrueForAll(IsClassifierToneReason))
+        if (isComplaint && verdict == Verdict.Review && (reasons is null || reasons.TrueForAll(IsClassifierToneReason)))
         {
             verdict = Verdict.Allow;
-            reasons.Clear();
+            reasons = null;
         }
-        return new ModelAssessment(verdict, scores, reasons, tags, ModelVersion, FailedClosed: false);
+
+        return new ModelAssessment(verdict, scores, reasons ?? NoReasons, tags, ModelVersion, FailedClosed: false);
     }
 
     private ModelAssessment FailedClosed()

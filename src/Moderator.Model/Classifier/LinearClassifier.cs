@@ -190,9 +190,19 @@ public sealed class LinearClassifier
     public IReadOnlyList<TextSpan> TopWords(NormalisedText text, int head, int count)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var scored = new List<(float Weight, Token Token)>();
-        foreach (var token in text.Tokens)
+        if (count <= 0)
         {
+            return [];
+        }
+
+        // The heaviest words first, the earlier word first among equal weights; then shown in text order.
+        Span<float> bestWeights = count <= 16 ? stackalloc float[count] : new float[count];
+        Span<int> bestTokens = count <= 16 ? stackalloc int[count] : new int[count];
+        var found = 0;
+        var tokens = text.Tokens;
+        for (var t = 0; t < tokens.Count; t++)
+        {
+            var token = tokens[t];
             if ((token.Shape & TokenShape.Numeric) != 0)
             {
                 continue;
@@ -200,13 +210,32 @@ public sealed class LinearClassifier
 
             var bucket = Featuriser.WordBucket(text.Key(token));
             var weight = _rows[_rowsOffset + bucket * RowWidth + head];
-            if (weight > 0)
+            if (!(weight > 0) || (found == count && !(weight > bestWeights[found - 1])))
             {
-                scored.Add((weight, token));
+                continue;
             }
+
+            var at = found == count ? count - 1 : found++;
+            while (at > 0 && weight > bestWeights[at - 1])
+            {
+                bestWeights[at] = bestWeights[at - 1];
+                bestTokens[at] = bestTokens[at - 1];
+                at--;
+            }
+
+            bestWeights[at] = weight;
+            bestTokens[at] = t;
         }
 
-        return scored.OrderByDescending(s => s.Weight).Take(count).OrderBy(s => s.Token.Start).Select(s => text.ToOriginal(s.Token)).ToList();
+        var chosen = bestTokens[..found];
+        chosen.Sort();
+        var spans = new TextSpan[found];
+        for (var k = 0; k < found; k++)
+        {
+            spans[k] = text.ToOriginal(tokens[chosen[k]]);
+        }
+
+        return spans;
     }
 }
 

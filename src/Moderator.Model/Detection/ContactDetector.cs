@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Moderator.Model.Text;
 
@@ -20,6 +21,8 @@ public static partial class ContactDetector
          "ha hd hg hp hr hs hu hx ig im ip iv je ka kt kw ky l la ld le ll ln ls lu m me mk ml n ne ng nn np nr nw ol ox pa pe ph pl po pr " +
          "rg rh rm s sa se sg sk sl sm sn so sp sr ss st sw sy ta td tf tn tq tr ts tw ub w wa wc wd wf wn wr ws wv yo ze").Split(' '),
         StringComparer.Ordinal);
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PostcodeAreaLookup = PostcodeAreas.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly HashSet<string> AddressFillerWords = new(
         "the a an to of in on at and or for from by my his her our your their up down into out over back this that is was".Split(' '),
@@ -117,9 +120,10 @@ public static partial class ContactDetector
 
     private static bool HasAnyToken(NormalisedText text, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> words)
     {
-        foreach (var token in text.Tokens)
+        var tokens = text.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
         {
-            if (words.Contains(text.Key(token)))
+            if (words.Contains(text.Key(tokens[i])))
             {
                 return true;
             }
@@ -142,18 +146,10 @@ public static partial class ContactDetector
         return count;
     }
 
-    private static bool MentionsNumberWord(string folded)
-    {
-        for (var i = 1; i < NumberWords.Length; i++)
-        {
-            if (folded.Contains(NumberWords[i], StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
+    /// <summary>True when any number word from "one" to "seventeen" occurs anywhere, even inside a word ("someone").</summary>
+    private static bool MentionsNumberWord(string folded) => folded.AsSpan().ContainsAny(NumberWordsOneUp);
 
-        return false;
-    }
+    private static readonly SearchValues<string> NumberWordsOneUp = SearchValues.Create(NumberWords.AsSpan(1), StringComparison.Ordinal);
 
     private static void Collect(NormalisedText text, DetectionResult result, Regex regex, double score, string what)
     {
@@ -165,9 +161,12 @@ public static partial class ContactDetector
 
     private static void FindPostcodes(NormalisedText text, DetectionResult result)
     {
-        foreach (Match match in Postcode().Matches(text.Folded))
+        foreach (var match in Postcode().EnumerateMatches(text.Folded))
         {
-            if (PostcodeAreas.Contains(match.Groups["area"].Value))
+            // The area is the one or two letters the match starts with (a digit always follows them).
+            var found = text.Folded.AsSpan(match.Index, match.Length);
+            var area = found[..(found[1] is >= 'a' and <= 'z' ? 2 : 1)];
+            if (PostcodeAreaLookup.Contains(area))
             {
                 result.Add(new DetectorHit(Category.PupilIdentification, 0.85, Name, "contains a UK postcode", [text.ToOriginal(match.Index, match.Length)]));
             }
@@ -190,20 +189,23 @@ public static partial class ContactDetector
 
     private static void FindAges(NormalisedText text, DetectionResult result)
     {
-        foreach (var regex in new[] { AgeStatement(), YearsOld() })
-        {
-            foreach (Match match in regex.Matches(text.Folded))
-            {
-                var age = ParseAge(match.Groups["age"].Value);
-                if (age is < 1 or > 17)
-                {
-                    continue;
-                }
+        FindAges(text, result, AgeStatement());
+        FindAges(text, result, YearsOld());
+    }
 
-                // An age alone is a weak signal; the name detector raises it when a name stands beside it.
-                result.HasSchoolContext = true;
-                result.Add(new DetectorHit(Category.PupilIdentification, 0.35, Name, "gives a child's age", [text.ToOriginal(match.Index, match.Length)]));
+    private static void FindAges(NormalisedText text, DetectionResult result, Regex regex)
+    {
+        for (var match = regex.Match(text.Folded); match.Success; match = match.NextMatch())
+        {
+            var age = ParseAge(match.Groups["age"].Value);
+            if (age is < 1 or > 17)
+            {
+                continue;
             }
+
+            // An age alone is a weak signal; the name detector raises it when a name stands beside it.
+            result.HasSchoolContext = true;
+            result.Add(new DetectorHit(Category.PupilIdentification, 0.35, Name, "gives a child's age", [text.ToOriginal(match.Index, match.Length)]));
         }
     }
 
