@@ -40,6 +40,8 @@ public sealed class ModerationModel : ICommentScorer
 
     public bool HasClassifier => _classifier is not null;
 
+    internal LinearClassifier? Classifier => _classifier;
+
     /// <summary>A model with the detectors only (no trained classifier), for tests and for a first start without a model file.</summary>
     public static ModerationModel DetectorsOnly(LexiconSet lexicons) => new(lexicons, null, ModelHeader.DetectorsOnly);
 

@@ -96,9 +96,8 @@ public sealed class Lexicon
                     throw new FormatException($"lexicon '{target}' line {lineNumber}: expected 'severity(1-3)<TAB>phrase'");
                 }
 
-                foreach (var phrase in Expand(line[(tab + 1)..].Trim()))
+                foreach (var (phrase, words) in Expand(line[(tab + 1)..].Trim(), cache))
                 {
-                    var words = ParseWords(phrase, cache);
                     if (words.Count == 0 || words[0].Gap || words[^1].Gap || words.Exists(w => w.Prefix && w.Key.Length < 3))
                     {
                         throw new FormatException($"lexicon '{target}' line {lineNumber}: the phrase has no words, starts or ends with '...', or has a prefix shorter than 3 letters");
@@ -539,27 +538,62 @@ public sealed class Lexicon
         hits.Add(hit);
     }
 
-    /// <summary>Expands alternatives written with '|' ("dm|pm me" is "dm me" and "pm me").</summary>
-    private static List<string> Expand(string phrase)
+    /// <summary>
+    /// Expands alternatives written with '|' ("dm|pm me" is "dm me" and "pm me"), the last word varying fastest, with
+    /// each phrase's words. Every alternative is parsed once, not once per phrase it appears in (a staff-allegation
+    /// line expands to over ten thousand phrases).
+    /// </summary>
+    private static IEnumerable<(string Phrase, List<LexiconWord> Words)> Expand(string phrase, Dictionary<string, LexiconWord[]> cache)
     {
-        var results = new List<string> { string.Empty };
-        foreach (var part in phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var parts = phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var options = new (string Text, List<LexiconWord> Words)[parts.Length][];
+        for (var p = 0; p < parts.Length; p++)
         {
-            var options = part.Split('|', StringSplitOptions.RemoveEmptyEntries);
-            var next = new List<string>(results.Count * options.Length);
-            foreach (var prefix in results)
+            var alternatives = parts[p].Split('|', StringSplitOptions.RemoveEmptyEntries);
+            if (alternatives.Length == 0)
             {
-                foreach (var option in options)
-                {
-                    var words = option.Replace('_', ' ');
-                    next.Add(prefix.Length == 0 ? words : prefix + " " + words);
-                }
+                yield break;
             }
 
-            results = next;
+            options[p] = new (string, List<LexiconWord>)[alternatives.Length];
+            for (var o = 0; o < alternatives.Length; o++)
+            {
+                var text = alternatives[o].Replace('_', ' ');
+                options[p][o] = (text, ParseWords(text, cache));
+            }
         }
 
-        return results;
+        var chosen = new int[parts.Length];
+        var texts = new string[parts.Length];
+        while (true)
+        {
+            var count = 0;
+            for (var p = 0; p < parts.Length; p++)
+            {
+                texts[p] = options[p][chosen[p]].Text;
+                count += options[p][chosen[p]].Words.Count;
+            }
+
+            var words = new List<LexiconWord>(count);
+            for (var p = 0; p < parts.Length; p++)
+            {
+                words.AddRange(options[p][chosen[p]].Words);
+            }
+
+            yield return (string.Join(' ', texts), words);
+
+            var next = parts.Length - 1;
+            while (next >= 0 && ++chosen[next] == options[next].Length)
+            {
+                chosen[next] = 0;
+                next--;
+            }
+
+            if (next < 0)
+            {
+                yield break;
+            }
+        }
     }
 
     private static List<LexiconWord> ParseWords(string phrase, Dictionary<string, LexiconWord[]> cache)

@@ -1,0 +1,123 @@
+using Moderator.Model.Classifier;
+using Moderator.Model.Training;
+
+namespace Moderator.Model.Tests;
+
+/// <summary>The shortcuts taken for speed (indexed lexicon gaps, interleaved weight rows, in-place file reading) keep the results.</summary>
+public sealed class FastPathTests
+{
+    private static byte[] SmallModelBytes()
+    {
+        var data = new List<LabelledComment>
+        {
+            new("well done to the football team", 0, "tiny.tsv", 2),
+            new("lovely photos of the trip", 0, "tiny.tsv", 3),
+            new("thank you for the concert", 0, "tiny.tsv", 4),
+            new("you are a useless idiot", 1 << (int)Category.Abuse, "tiny.tsv", 5),
+            new("shut up you moron", 1 << (int)Category.Abuse, "tiny.tsv", 6),
+            new("what a pathetic clown", 1 << (int)Category.Abuse, "tiny.tsv", 7),
+        };
+        var options = new TrainingOptions("test", FeatureSettings.Default with { HashBits = 12 }, TrainingSettings.Default with { Seed = 5, Epochs = 3 });
+        return ModelTrainer.TrainToBytes(data, TestModels.Lexicons, options);
+    }
+
+    [Fact]
+    public void A_loaded_model_written_again_gives_the_same_bytes()
+    {
+        var bytes = SmallModelBytes();
+        var model = ModerationModel.Load(new MemoryStream(bytes));
+        var classifier = model.Classifier!;
+
+        using var again = new MemoryStream();
+        ModelFile.Write(again, model.Header, model.Lexicons, classifier.Featuriser.Idf!, classifier);
+
+        Assert.Equal(bytes, again.ToArray());
+    }
+
+    [Fact]
+    public void A_model_read_from_a_stream_that_cannot_seek_scores_like_one_read_from_a_file_stream()
+    {
+        var bytes = SmallModelBytes();
+        var seekable = ModerationModel.Load(new MemoryStream(bytes));
+        var forwardOnly = ModerationModel.Load(new ForwardOnlyStream(bytes));
+
+        foreach (var text in new[] { "you useless moron", "lovely photos of the concert", "shut up you pathetic clown" })
+        {
+            Assert.Equal(seekable.Score(text).Scores[Category.Abuse], forwardOnly.Score(text).Scores[Category.Abuse]);
+        }
+    }
+
+    [Theory]
+    [InlineData("Mr Jones shook my son at pick up")]
+    [InlineData("Mr Jones really roughly shook my son at pick up")]
+    [InlineData("mrs smith punched our daughter")]
+    [InlineData("Mr Jones p*nched my son at pick up")]
+    public void A_staff_allegation_with_up_to_three_words_in_its_gap_is_found(string text)
+    {
+        var assessment = TestModels.Detectors.Score(text);
+
+        Assert.Contains(ModelAssessment.StaffAllegationTag, assessment.Tags);
+        Assert.Equal(Verdict.HideAndEscalate, assessment.Verdict);
+    }
+
+    [Fact]
+    public void A_staff_allegation_whose_words_are_too_far_apart_is_not_found()
+    {
+        var assessment = TestModels.Detectors.Score("Mr Jones says that on the field the boys hurt my son");
+
+        Assert.DoesNotContain(ModelAssessment.StaffAllegationTag, assessment.Tags);
+    }
+
+    [Fact]
+    public void Repeated_scoring_on_one_thread_does_not_carry_findings_over()
+    {
+        var model = TestModels.Detectors;
+        var harmful = model.Score("mrs smith punched our daughter");
+        var clean = model.Score("lovely photos of the concert, well done everyone");
+        var harmfulAgain = model.Score("mrs smith punched our daughter");
+
+        Assert.Equal(Verdict.Allow, clean.Verdict);
+        Assert.Empty(clean.Reasons);
+        Assert.Empty(clean.Tags);
+        Assert.Equal(harmful.Verdict, harmfulAgain.Verdict);
+        Assert.Equal(harmful.Reasons.Count, harmfulAgain.Reasons.Count);
+    }
+
+    /// <summary>A stream that only reads forward, like a network or pipe stream.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 1000));
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
