@@ -66,6 +66,7 @@ public static partial class ContactDetector
         var hasAt = folded.Contains('@', StringComparison.Ordinal) || folded.Contains("(at)", StringComparison.Ordinal) || folded.Contains("[at]", StringComparison.Ordinal);
 
         // Each pattern runs only when its cheap precondition holds: most comments skip them all.
+        var cues = hasDigit ? TokenCues(text) : Cue.None;
         if (hasDigit)
         {
             if (CountDigits(folded) >= 10)
@@ -74,17 +75,17 @@ public static partial class ContactDetector
             }
 
             FindPostcodes(text, result);
-            if (HasAnyToken(text, StreetWordLookup))
+            if ((cues & Cue.Street) != 0)
             {
                 FindAddresses(text, result);
             }
 
-            if (HasAnyToken(text, FlatWordLookup))
+            if ((cues & Cue.Flat) != 0)
             {
                 Collect(text, result, Flat(), 0.72, "a flat or house number");
             }
 
-            if (HasAnyToken(text, BirthWordLookup) || folded.Contains("d.o.b", StringComparison.Ordinal))
+            if ((cues & Cue.Birth) != 0 || folded.Contains("d.o.b", StringComparison.Ordinal))
             {
                 Collect(text, result, DateOfBirth(), 0.85, "a date of birth");
             }
@@ -96,10 +97,29 @@ public static partial class ContactDetector
         }
 
         // Ages need a number, as digits or as a word, and a word that introduces an age.
-        if ((hasDigit || MentionsNumberWord(folded)) && HasAnyToken(text, AgeWordLookup))
+        if (hasDigit || MentionsNumberWord(folded))
         {
-            FindAges(text, result);
+            if (!hasDigit)
+            {
+                cues = TokenCues(text);
+            }
+
+            if ((cues & Cue.Age) != 0)
+            {
+                FindAges(text, result);
+            }
         }
+    }
+
+    /// <summary>Which kinds of introducing word (street, flat, birth, age) the comment's tokens contain.</summary>
+    [Flags]
+    private enum Cue
+    {
+        None = 0,
+        Street = 1,
+        Flat = 2,
+        Birth = 4,
+        Age = 8,
     }
 
     private static readonly HashSet<string> StreetWords = new(
@@ -113,23 +133,36 @@ public static partial class ContactDetector
     private static readonly HashSet<string> AgeWords = new(
         "she he shes hes they theyre my aged age turned turns turning year years yr yrs yo old".Split(' '), StringComparer.Ordinal);
 
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StreetWordLookup = StreetWords.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FlatWordLookup = FlatWords.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> BirthWordLookup = BirthWords.GetAlternateLookup<ReadOnlySpan<char>>();
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AgeWordLookup = AgeWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>Every introducing word with the kinds it belongs to, so one lookup per token answers all four questions.</summary>
+    private static readonly Dictionary<string, Cue>.AlternateLookup<ReadOnlySpan<char>> CueLookup = BuildCues().GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private static bool HasAnyToken(NormalisedText text, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> words)
+    private static Dictionary<string, Cue> BuildCues()
     {
-        var tokens = text.Tokens;
-        for (var i = 0; i < tokens.Count; i++)
+        var cues = new Dictionary<string, Cue>(StringComparer.Ordinal);
+        foreach (var (words, cue) in new[] { (StreetWords, Cue.Street), (FlatWords, Cue.Flat), (BirthWords, Cue.Birth), (AgeWords, Cue.Age) })
         {
-            if (words.Contains(text.Key(tokens[i])))
+            foreach (var word in words)
             {
-                return true;
+                cues[word] = cues.GetValueOrDefault(word) | cue;
             }
         }
 
-        return false;
+        return cues;
+    }
+
+    private static Cue TokenCues(NormalisedText text)
+    {
+        var cues = Cue.None;
+        var tokens = text.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (CueLookup.TryGetValue(text.Key(tokens[i]), out var cue))
+            {
+                cues |= cue;
+            }
+        }
+
+        return cues;
     }
 
     private static int CountDigits(string folded)
