@@ -56,8 +56,10 @@ public static class TextNormaliser
 
         toOriginal[n] = length;
         var foldedText = new string(folded, 0, n);
-        var map = toOriginal.AsSpan(0, n + 1).ToArray();
-        return Tokenise(text, foldedText, map, work);
+
+        // When nothing was dropped or merged, every folded character sits where it was: no map needs keeping.
+        var keptMap = n == length ? null : toOriginal.AsSpan(0, n + 1).ToArray();
+        return Tokenise(text, foldedText, toOriginal, keptMap, work);
     }
 
     /// <summary>Per-thread buffers for the work in progress; the result gets exact-size copies, so nothing here outlives a call.</summary>
@@ -82,7 +84,7 @@ public static class TextNormaliser
     [ThreadStatic]
     private static Workspace? t_workspace;
 
-    private static NormalisedText Tokenise(string original, string folded, int[] map, Workspace work)
+    private static NormalisedText Tokenise(string original, string folded, int[] map, int[]? keptMap, Workspace work)
     {
         var tokens = work.Tokens;
         tokens.Clear();
@@ -143,7 +145,7 @@ public static class TextNormaliser
         tokens.Clear();
         var (joined, view) = JoinSplitLetters(folded, tokenArray, ref keys, ref keyLength);
         work.Keys = keys;
-        return new NormalisedText(original, folded, map, keys.AsSpan(0, keyLength).ToArray(), tokenArray, joined, view);
+        return new NormalisedText(original, folded, keptMap, keys.AsSpan(0, keyLength).ToArray(), tokenArray, joined, view);
     }
 
     private static bool IsRunChar(char c) =>
