@@ -1,4 +1,6 @@
 using Moderator.Model.Classifier;
+using Moderator.Model.Detection;
+using Moderator.Model.Text;
 using Moderator.Model.Training;
 
 namespace Moderator.Model.Tests;
@@ -81,6 +83,39 @@ public sealed class FastPathTests
         Assert.Empty(clean.Tags);
         Assert.Equal(harmful.Verdict, harmfulAgain.Verdict);
         Assert.Equal(harmful.Reasons.Count, harmfulAgain.Reasons.Count);
+    }
+
+    [Theory]
+    [InlineData("her postcode is cf10 3at.", "contains a UK postcode")]
+    [InlineData("send it to ls62qt please", "contains a UK postcode")]
+    [InlineData("we are at b1  2ad now", "contains a UK postcode")]
+    [InlineData("email me at sarah.jenkins @ example.com", "contains an e-mail address")]
+    [InlineData("write to x(at)y.com", "contains an e-mail address")]
+    [InlineData("my son is  twelve next week", "gives a child's age")]
+    [InlineData("they're  eleven now", "gives a child's age")]
+    [InlineData("my little one is 4 and loves it", "gives a child's age")]
+    [InlineData("a 7 year old boy", "gives a child's age")]
+    [InlineData("the boy is 12 yo!", "gives a child's age")]
+    public void Contact_details_pass_the_cheap_pre_checks(string text, string explanation)
+    {
+        var result = new DetectionResult();
+
+        ContactDetector.Detect(TextNormaliser.Normalise(text), result);
+
+        Assert.Contains(result.Hits, h => h.Explanation == explanation);
+    }
+
+    [Theory]
+    [InlineData("year 6th place in the 2nd round")]
+    [InlineData("well done to everyone, 10 out of 10")]
+    [InlineData("are you coming at 3pm")]
+    public void Ordinary_numbers_give_no_contact_details(string text)
+    {
+        var result = new DetectionResult();
+
+        ContactDetector.Detect(TextNormaliser.Normalise(text), result);
+
+        Assert.Empty(result.Hits);
     }
 
     /// <summary>A stream that only reads forward, like a network or pipe stream.</summary>

@@ -91,7 +91,7 @@ public static partial class ContactDetector
             }
         }
 
-        if (hasAt)
+        if (hasAt && MayHaveEmail(folded))
         {
             Collect(text, result, Email(), 0.88, "an e-mail address");
         }
@@ -197,6 +197,11 @@ public static partial class ContactDetector
 
     private static void FindPostcodes(NormalisedText text, DetectionResult result)
     {
+        if (!MayHaveInwardCode(text.Folded))
+        {
+            return;
+        }
+
         foreach (var match in Postcode().EnumerateMatches(text.Folded))
         {
             // The area is the one or two letters the match starts with (a digit always follows them).
@@ -225,8 +230,177 @@ public static partial class ContactDetector
 
     private static void FindAges(NormalisedText text, DetectionResult result)
     {
-        FindAges(text, result, AgeStatement());
-        FindAges(text, result, YearsOld());
+        var folded = text.Folded;
+        if (MayHaveAgeAfterIntroduction(folded))
+        {
+            FindAges(text, result, AgeStatement());
+        }
+
+        if (MayHaveYearsOld(folded))
+        {
+            FindAges(text, result, YearsOld());
+        }
+    }
+
+    // Exact pre-checks: each tests something every match of its pattern contains, so a text that fails it has no
+    // match and the pattern (tens of microseconds on a long comment) need not run.
+
+    /// <summary>
+    /// What every postcode match contains: an area letter and a digit, and one to four characters later a digit (\d),
+    /// two letters of the inward code's alphabet, then no ASCII letter or digit.
+    /// </summary>
+    private static bool MayHaveInwardCode(string folded)
+    {
+        for (var i = 0; i + 2 < folded.Length; i++)
+        {
+            if (char.IsDigit(folded[i]) && IsInwardLetter(folded[i + 1]) && IsInwardLetter(folded[i + 2]) &&
+                (i + 3 == folded.Length || !(folded[i + 3] is >= 'a' and <= 'z' or >= '0' and <= '9')))
+            {
+                // The outward code's digit, right after its area letter, is one to four characters earlier
+                // (an optional letter or digit and up to two white spaces lie between).
+                for (var d = Math.Max(1, i - 4); d < i; d++)
+                {
+                    if (char.IsDigit(folded[d]) && folded[d - 1] is >= 'a' and <= 'z')
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// What every e-mail match contains: "@", "(at)" or "[at]" with, before it (past one optional white space), a
+    /// character of [a-z0-9._%+\-] and, after it (past one optional white space), one of [a-z0-9].
+    /// </summary>
+    private static bool MayHaveEmail(string folded)
+    {
+        for (var i = 0; i < folded.Length; i++)
+        {
+            int width;
+            if (folded[i] == '@')
+            {
+                width = 1;
+            }
+            else if (folded[i] is '(' or '[' && folded.AsSpan(i).StartsWith(folded[i] == '(' ? "(at)" : "[at]", StringComparison.Ordinal))
+            {
+                width = 4;
+            }
+            else
+            {
+                continue;
+            }
+
+            var before = i - 1;
+            if (before >= 0 && char.IsWhiteSpace(folded[before]))
+            {
+                before--;
+            }
+
+            var after = i + width;
+            if (after < folded.Length && char.IsWhiteSpace(folded[after]))
+            {
+                after++;
+            }
+
+            if (before >= 0 && (folded[before] is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '%' or '+' or '-') &&
+                after < folded.Length && folded[after] is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// What every years-old match contains: "year"/"yr" and "old" ("7 years old"), or a digit, an optional white space
+    /// and "yo" with no letter after it ("10yo", "10 yo").
+    /// </summary>
+    private static bool MayHaveYearsOld(string folded)
+    {
+        if (folded.Contains("old", StringComparison.Ordinal) &&
+            (folded.Contains("year", StringComparison.Ordinal) || folded.Contains("yr", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        for (var p = folded.IndexOf("yo", StringComparison.Ordinal); p >= 0; p = folded.IndexOf("yo", p + 1, StringComparison.Ordinal))
+        {
+            var digitBefore = (p >= 1 && char.IsDigit(folded[p - 1])) || (p >= 2 && char.IsWhiteSpace(folded[p - 1]) && char.IsDigit(folded[p - 2]));
+            if (digitBefore && (p + 2 == folded.Length || folded[p + 2] is not (>= 'a' and <= 'z')))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>[abd-hjlnp-uw-z]: the letters of an inward code.</summary>
+    private static bool IsInwardLetter(char c) => c is 'a' or 'b' or (>= 'd' and <= 'h') or 'j' or 'l' or 'n' or (>= 'p' and <= 'u') or (>= 'w' and <= 'z');
+
+    /// <summary>
+    /// What every age-statement match contains: one of its introductions ("she's", "they're", "my son is", "aged",
+    /// "turning", ...), one or two white-space characters (\s), then a digit (\d) or a number word.
+    /// </summary>
+    private static bool MayHaveAgeAfterIntroduction(string folded)
+    {
+        for (var q = 2; q < folded.Length; q++)
+        {
+            if (!char.IsWhiteSpace(folded[q - 1]) || !(char.IsDigit(folded[q]) || StartsWithNumberWord(folded.AsSpan(q))))
+            {
+                continue;
+            }
+
+            var end = char.IsWhiteSpace(folded[q - 2]) ? q - 2 : q - 1;
+            if (EndsWithIntroduction(folded.AsSpan(0, end)) || (end == q - 2 && EndsWithIntroduction(folded.AsSpan(0, q - 1))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool EndsWithIntroduction(ReadOnlySpan<char> before)
+    {
+        foreach (var introduction in Introductions)
+        {
+            if (before.EndsWith(introduction, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The introductions of the age-statement pattern, written out.</summary>
+    private static readonly string[] Introductions =
+    [
+        "she's", "shes", "he's", "hes", "she is", "he is", "they're", "theyre", "age", "aged", "turned", "turns", "turning",
+        .. new[] { "son", "daughter", "boy", "girl", "child", "kid", "little one" }.SelectMany(noun => new[] { "my " + noun, "my " + noun + " is", "my " + noun + "'s" }),
+    ];
+
+    private static bool StartsWithNumberWord(ReadOnlySpan<char> text)
+    {
+        if (!(text[0] is 'o' or 't' or 'f' or 's' or 'e' or 'n'))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < NumberWords.Length; i++)
+        {
+            if (text.StartsWith(NumberWords[i], StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void FindAges(NormalisedText text, DetectionResult result, Regex regex)
