@@ -27,6 +27,13 @@ public sealed class Lexicon
     private readonly Dictionary<string, WordGroup>.AlternateLookup<ReadOnlySpan<char>> _firstWordLookup;
     private readonly Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _firstPrefixLookup;
 
+    /// <summary>
+    /// One bit per <see cref="Sketch"/> of every first word and prefix: most words of a comment start no phrase, and a
+    /// clear bit says so without hashing the word for the dictionaries.
+    /// </summary>
+    private readonly ulong[] _firstWordSketches = new ulong[SketchBits / 64];
+    private readonly ulong[] _prefixSketches = new ulong[SketchBits / 64];
+
     private Lexicon(IEnumerable<LexiconEntry> entries)
     {
         foreach (var entry in entries)
@@ -60,6 +67,15 @@ public sealed class Lexicon
 
         _firstWordLookup = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
         _firstPrefixLookup = _byFirstPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var key in _byFirstWord.Keys)
+        {
+            SetBit(_firstWordSketches, Sketch(key));
+        }
+
+        foreach (var key in _byFirstPrefix.Keys)
+        {
+            SetBit(_prefixSketches, Sketch(key));
+        }
     }
 
     public IReadOnlyList<LexiconEntry> Entries => _entries;
@@ -169,7 +185,7 @@ public sealed class Lexicon
 
     private void TryCandidates(NormalisedText text, IReadOnlyList<Token> tokens, int index, ReadOnlySpan<char> key, List<LexiconHit> hits)
     {
-        if (_firstWordLookup.TryGetValue(key, out var group))
+        if (HasBit(_firstWordSketches, Sketch(key)) && _firstWordLookup.TryGetValue(key, out var group))
         {
             TryOthers(text, tokens, index, group, hits);
 
@@ -203,7 +219,7 @@ public sealed class Lexicon
             }
         }
 
-        if (key.Length >= 3 && _firstPrefixLookup.TryGetValue(key[..3], out var prefixed))
+        if (key.Length >= 3 && HasBit(_prefixSketches, Sketch(key[..3])) && _firstPrefixLookup.TryGetValue(key[..3], out var prefixed))
         {
             foreach (var entry in prefixed)
             {
@@ -279,6 +295,31 @@ public sealed class Lexicon
 
     [ThreadStatic]
     private static List<int>? t_positions;
+
+    private const int SketchBits = 1 << 15;
+
+    /// <summary>A cheap 15-bit summary of a word (length, first two and last letters): equal words have equal sketches.</summary>
+    private static int Sketch(ReadOnlySpan<char> word)
+    {
+        if (word.IsEmpty)
+        {
+            return 0;
+        }
+
+        var h = (uint)word.Length * 0x9E3779B1u;
+        h = (h ^ word[0]) * 0x85EBCA77u;
+        h = (h ^ word[^1]) * 0xC2B2AE3Du;
+        if (word.Length > 1)
+        {
+            h = (h ^ word[1]) * 0x27D4EB2Fu;
+        }
+
+        return (int)(h >> 17);
+    }
+
+    private static void SetBit(ulong[] bits, int bit) => bits[bit >> 6] |= 1UL << (bit & 63);
+
+    private static bool HasBit(ulong[] bits, int bit) => (bits[bit >> 6] & (1UL << (bit & 63))) != 0;
 
     private static void TrySecond(NormalisedText text, IReadOnlyList<Token> tokens, int index, WordGroup group, ReadOnlySpan<char> secondKey, List<LexiconHit> hits)
     {
