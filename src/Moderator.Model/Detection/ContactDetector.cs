@@ -69,7 +69,7 @@ public static partial class ContactDetector
         var cues = hasDigit ? TokenCues(text) : Cue.None;
         if (hasDigit)
         {
-            if (CountDigits(folded) >= 10)
+            if (HasAtLeastDigits(folded, 10))
             {
                 Collect(text, result, Phone(), 0.92, "a UK phone number");
             }
@@ -165,18 +165,19 @@ public static partial class ContactDetector
         return cues;
     }
 
-    private static int CountDigits(string folded)
+    /// <summary>True when the text holds at least <paramref name="needed"/> digits (\d); stops counting there.</summary>
+    private static bool HasAtLeastDigits(string folded, int needed)
     {
         var count = 0;
         foreach (var c in folded)
         {
-            if (char.IsDigit(c))
+            if (char.IsDigit(c) && ++count == needed)
             {
-                count++;
+                return true;
             }
         }
 
-        return count;
+        return false;
     }
 
     /// <summary>True when any number word from "one" to "seventeen" occurs anywhere, even inside a word ("someone").</summary>
@@ -277,7 +278,7 @@ public static partial class ContactDetector
     /// </summary>
     private static bool MayHaveEmail(string folded)
     {
-        for (var i = 0; i < folded.Length; i++)
+        for (var i = folded.AsSpan().IndexOfAny(AtStarts); i >= 0; i = NextAtStart(folded, i + 1))
         {
             int width;
             if (folded[i] == '@')
@@ -316,15 +317,29 @@ public static partial class ContactDetector
     }
 
     /// <summary>
-    /// What every years-old match contains: "year"/"yr" and "old" ("7 years old"), or a digit, an optional white space
-    /// and "yo" with no letter after it ("10yo", "10 yo").
+    /// What every years-old match contains: "year(s)" or "yr(s)", up to two white spaces or hyphens and "old"
+    /// ("7 years old", "7-year-old"), or a digit, an optional white space and "yo" with no letter after it ("10 yo").
     /// </summary>
     private static bool MayHaveYearsOld(string folded)
     {
-        if (folded.Contains("old", StringComparison.Ordinal) &&
-            (folded.Contains("year", StringComparison.Ordinal) || folded.Contains("yr", StringComparison.Ordinal)))
+        // "year", "years", "yr" or "yrs", up to two white spaces or hyphens, then "old".
+        for (var p = folded.IndexOf("old", StringComparison.Ordinal); p >= 0; p = folded.IndexOf("old", p + 1, StringComparison.Ordinal))
         {
-            return true;
+            var end = p;
+            for (var skipped = 0; skipped < 2 && end > 0 && (char.IsWhiteSpace(folded[end - 1]) || folded[end - 1] == '-'); skipped++)
+            {
+                end--;
+            }
+
+            // Every shorter stretch of white space or hyphens is a possible split too.
+            for (var e = end; e <= p; e++)
+            {
+                var before = folded.AsSpan(0, e);
+                if (before.EndsWith("year") || before.EndsWith("years") || before.EndsWith("yr") || before.EndsWith("yrs"))
+                {
+                    return true;
+                }
+            }
         }
 
         for (var p = folded.IndexOf("yo", StringComparison.Ordinal); p >= 0; p = folded.IndexOf("yo", p + 1, StringComparison.Ordinal))
@@ -350,13 +365,21 @@ public static partial class ContactDetector
     {
         for (var q = 2; q < folded.Length; q++)
         {
+            // Most selective tests first: white space before q, a number at q, then one more optional white space, the
+            // last letter of an introduction and the introductions themselves. (No introduction ends in white space,
+            // so with two white spaces the introduction can only end before both.)
             if (!char.IsWhiteSpace(folded[q - 1]) || !(char.IsDigit(folded[q]) || StartsWithNumberWord(folded.AsSpan(q))))
             {
                 continue;
             }
 
             var end = char.IsWhiteSpace(folded[q - 2]) ? q - 2 : q - 1;
-            if (EndsWithIntroduction(folded.AsSpan(0, end)) || (end == q - 2 && EndsWithIntroduction(folded.AsSpan(0, q - 1))))
+            if (end == 0 || !IsIntroductionEnd(folded[end - 1]))
+            {
+                continue;
+            }
+
+            if (EndsWithIntroduction(folded.AsSpan(0, end)))
             {
                 return true;
             }
@@ -364,6 +387,9 @@ public static partial class ContactDetector
 
         return false;
     }
+
+    /// <summary>The last letters of the introductions ("she's", "they're", "my son", "my daughter", "my boy", "my girl", "my kid", "aged", "turning").</summary>
+    private static bool IsIntroductionEnd(char c) => c is 's' or 'e' or 'n' or 'r' or 'y' or 'l' or 'd' or 'g';
 
     private static bool EndsWithIntroduction(ReadOnlySpan<char> before)
     {
@@ -385,22 +411,43 @@ public static partial class ContactDetector
         .. new[] { "son", "daughter", "boy", "girl", "child", "kid", "little one" }.SelectMany(noun => new[] { "my " + noun, "my " + noun + " is", "my " + noun + "'s" }),
     ];
 
+    /// <summary>True when the text starts with one of "one" to "seventeen" (checked by the first two letters, then the word).</summary>
     private static bool StartsWithNumberWord(ReadOnlySpan<char> text)
     {
-        if (!(text[0] is 'o' or 't' or 'f' or 's' or 'e' or 'n'))
+        if (text.Length < 3)
         {
             return false;
         }
 
-        for (var i = 1; i < NumberWords.Length; i++)
+        // Each longer number word that starts with a shorter one ("fourteen", "sixteen", "seventeen") is covered by it.
+        return (text[0], text[1]) switch
         {
-            if (text.StartsWith(NumberWords[i], StringComparison.Ordinal))
-            {
-                return true;
-            }
+            ('o', 'n') => text.StartsWith("one"),
+            ('t', 'w') => text.StartsWith("two") || text.StartsWith("twelve"),
+            ('t', 'h') => text.StartsWith("three") || text.StartsWith("thirteen"),
+            ('t', 'e') => text.StartsWith("ten"),
+            ('f', 'o') => text.StartsWith("four"),
+            ('f', 'i') => text.StartsWith("five") || text.StartsWith("fifteen"),
+            ('s', 'i') => text.StartsWith("six"),
+            ('s', 'e') => text.StartsWith("seven"),
+            ('e', 'i') => text.StartsWith("eight"),
+            ('e', 'l') => text.StartsWith("eleven"),
+            ('n', 'i') => text.StartsWith("nine"),
+            _ => false,
+        };
+    }
+
+    private static readonly SearchValues<char> AtStarts = SearchValues.Create("@([");
+
+    private static int NextAtStart(string folded, int from)
+    {
+        if (from >= folded.Length)
+        {
+            return -1;
         }
 
-        return false;
+        var next = folded.AsSpan(from).IndexOfAny(AtStarts);
+        return next < 0 ? -1 : from + next;
     }
 
     private static void FindAges(NormalisedText text, DetectionResult result, Regex regex)
