@@ -118,6 +118,40 @@ public sealed class FastPathTests
         Assert.Empty(result.Hits);
     }
 
+    [Fact]
+    public void Scoring_on_several_threads_at_once_gives_what_one_thread_gives()
+    {
+        var model = ModerationModel.Load(new MemoryStream(SmallModelBytes()));
+        string[] texts =
+        [
+            "mrs smith punched our daughter", "lovely photos of the concert", "call his mum on 07700 900123",
+            "Well done Jayden Smith-Okafor in 4B", "what a f***ing joke, you useless idiot", "free ipads click bit.ly/x",
+            "my son is 7 and lives at 14 Park Road, LS6 2QT", "the homework policy is unfair and nobody listens",
+        ];
+        var expected = texts.Select(t => Describe(model.Score(t))).ToArray();
+
+        var mismatches = 0;
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            for (var round = 0; round < 50; round++)
+            {
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    if (Describe(model.Score(texts[i])) != expected[i])
+                    {
+                        Interlocked.Increment(ref mismatches);
+                    }
+                }
+            }
+        });
+
+        Assert.Equal(0, mismatches);
+    }
+
+    private static string Describe(ModelAssessment a) =>
+        $"{a.Verdict} {string.Join(',', a.Scores.Values)} {string.Join(',', a.Tags)} " +
+        string.Join('|', a.Reasons.Select(r => $"{r.Category} {r.Score} {r.Detector} {r.Explanation} {string.Join(';', r.Spans)}"));
+
     /// <summary>A stream that only reads forward, like a network or pipe stream.</summary>
     private sealed class ForwardOnlyStream(byte[] bytes) : Stream
     {
