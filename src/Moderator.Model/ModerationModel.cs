@@ -110,6 +110,7 @@ public sealed class ModerationModel : ICommentScorer
 
         var scores = new CategoryScoreDictionary();
         List<Reason>? reasons = null;
+        int[]? wordBuckets = null;
         foreach (var category in AllCategories)
         {
             var detectorScore = detection.MaxScore(category);
@@ -141,7 +142,8 @@ public sealed class ModerationModel : ICommentScorer
 
             if (_classifier is not null && policy.IsAtOrAboveReview(category, classifierScore))
             {
-                var spans = _classifier.TopWords(normalised, (int)category, 3);
+                wordBuckets ??= _classifier.WordBuckets(normalised);
+                var spans = _classifier.TopWords(normalised, wordBuckets, (int)category, 3);
                 (reasons ??= []).Add(new Reason(category, classifierScore, ClassifierDetector, HouseRules.For(category),
                     ClassifierExplanations[(int)category], spans));
             }

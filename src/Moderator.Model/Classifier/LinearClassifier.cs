@@ -190,6 +190,26 @@ public sealed class LinearClassifier
     public IReadOnlyList<TextSpan> TopWords(NormalisedText text, int head, int count)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return TopWords(text, WordBuckets(text), head, count);
+    }
+
+    /// <summary>The unigram bucket of every token (-1 for numbers), to share between the heads of one comment.</summary>
+    internal int[] WordBuckets(NormalisedText text)
+    {
+        var tokens = text.Tokens;
+        var buckets = new int[tokens.Count];
+        for (var t = 0; t < buckets.Length; t++)
+        {
+            var token = tokens[t];
+            buckets[t] = (token.Shape & TokenShape.Numeric) != 0 ? -1 : Featuriser.WordBucket(text.Key(token));
+        }
+
+        return buckets;
+    }
+
+    /// <summary>As <see cref="TopWords(NormalisedText, int, int)"/> with the buckets from <see cref="WordBuckets"/>.</summary>
+    internal IReadOnlyList<TextSpan> TopWords(NormalisedText text, int[] wordBuckets, int head, int count)
+    {
         if (count <= 0)
         {
             return [];
@@ -200,15 +220,14 @@ public sealed class LinearClassifier
         Span<int> bestTokens = count <= 16 ? stackalloc int[count] : new int[count];
         var found = 0;
         var tokens = text.Tokens;
-        for (var t = 0; t < tokens.Count; t++)
+        for (var t = 0; t < wordBuckets.Length; t++)
         {
-            var token = tokens[t];
-            if ((token.Shape & TokenShape.Numeric) != 0)
+            var bucket = wordBuckets[t];
+            if (bucket < 0)
             {
                 continue;
             }
 
-            var bucket = Featuriser.WordBucket(text.Key(token));
             var weight = _rows[_rowsOffset + bucket * RowWidth + head];
             if (!(weight > 0) || (found == count && !(weight > bestWeights[found - 1])))
             {
