@@ -272,7 +272,8 @@ public sealed class Featuriser
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(int key)
         {
-            var slot = (int)(Mix((uint)key) & (uint)_mask);
+            // Keys are already mixed hashes (the sign bit marks the character group), so their low bits spread well.
+            var slot = key & _mask;
             while (true)
             {
                 if (Stamps[slot] != _stamp)
