@@ -252,9 +252,9 @@ public static partial class ContactDetector
     /// </summary>
     private static bool MayHaveInwardCode(string folded)
     {
-        for (var i = 0; i + 2 < folded.Length; i++)
+        for (var i = NextIndex(folded, 0, Digits); i >= 0 && i + 2 < folded.Length; i = NextIndex(folded, i + 1, Digits))
         {
-            if (char.IsDigit(folded[i]) && IsInwardLetter(folded[i + 1]) && IsInwardLetter(folded[i + 2]) &&
+            if (IsInwardLetter(folded[i + 1]) && IsInwardLetter(folded[i + 2]) &&
                 (i + 3 == folded.Length || !(folded[i + 3] is >= 'a' and <= 'z' or >= '0' and <= '9')))
             {
                 // The outward code's digit, right after its area letter, is one to four characters earlier
@@ -363,12 +363,26 @@ public static partial class ContactDetector
     /// </summary>
     private static bool MayHaveAgeAfterIntroduction(string folded)
     {
-        for (var q = 2; q < folded.Length; q++)
+        // Visit every place where a number starts (a digit or a number word, found by vectorised searches), then test
+        // white space before it, one more optional white space, the last letter of an introduction and the
+        // introductions themselves. (No introduction ends in white space, so with two white spaces the introduction
+        // can only end before both.)
+        var digit = NextIndex(folded, 2, Digits);
+        var word = NextNumberWord(folded, 2);
+        while (digit >= 0 || word >= 0)
         {
-            // Most selective tests first: white space before q, a number at q, then one more optional white space, the
-            // last letter of an introduction and the introductions themselves. (No introduction ends in white space,
-            // so with two white spaces the introduction can only end before both.)
-            if (!char.IsWhiteSpace(folded[q - 1]) || !(char.IsDigit(folded[q]) || StartsWithNumberWord(folded.AsSpan(q))))
+            var q = digit < 0 ? word : word < 0 ? digit : Math.Min(digit, word);
+            if (q == digit)
+            {
+                digit = NextIndex(folded, q + 1, Digits);
+            }
+
+            if (q == word)
+            {
+                word = NextNumberWord(folded, q + 1);
+            }
+
+            if (!char.IsWhiteSpace(folded[q - 1]))
             {
                 continue;
             }
@@ -386,6 +400,47 @@ public static partial class ContactDetector
         }
 
         return false;
+    }
+
+    /// <summary>Every character <see cref="char.IsDigit(char)"/> accepts (what \d matches), found by asking it of each.</summary>
+    private static readonly SearchValues<char> Digits = CharactersWhere(char.IsDigit);
+
+    /// <summary>The index of the next start of a number word ("one" to "seventeen") at or after <paramref name="from"/>, or -1.</summary>
+    private static int NextNumberWord(string text, int from)
+    {
+        if (from >= text.Length)
+        {
+            return -1;
+        }
+
+        var next = text.AsSpan(from).IndexOfAny(NumberWordsOneUp);
+        return next < 0 ? -1 : from + next;
+    }
+
+    private static SearchValues<char> CharactersWhere(Func<char, bool> test)
+    {
+        var chars = new List<char>();
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            if (test((char)c))
+            {
+                chars.Add((char)c);
+            }
+        }
+
+        return SearchValues.Create(chars.ToArray());
+    }
+
+    /// <summary>The index of the next character of <paramref name="values"/> at or after <paramref name="from"/>, or -1.</summary>
+    private static int NextIndex(string text, int from, SearchValues<char> values)
+    {
+        if (from >= text.Length)
+        {
+            return -1;
+        }
+
+        var next = text.AsSpan(from).IndexOfAny(values);
+        return next < 0 ? -1 : from + next;
     }
 
     /// <summary>The last letters of the introductions ("she's", "they're", "my son", "my daughter", "my boy", "my girl", "my kid", "aged", "turning").</summary>
@@ -410,32 +465,6 @@ public static partial class ContactDetector
         "she's", "shes", "he's", "hes", "she is", "he is", "they're", "theyre", "age", "aged", "turned", "turns", "turning",
         .. new[] { "son", "daughter", "boy", "girl", "child", "kid", "little one" }.SelectMany(noun => new[] { "my " + noun, "my " + noun + " is", "my " + noun + "'s" }),
     ];
-
-    /// <summary>True when the text starts with one of "one" to "seventeen" (checked by the first two letters, then the word).</summary>
-    private static bool StartsWithNumberWord(ReadOnlySpan<char> text)
-    {
-        if (text.Length < 3)
-        {
-            return false;
-        }
-
-        // Each longer number word that starts with a shorter one ("fourteen", "sixteen", "seventeen") is covered by it.
-        return (text[0], text[1]) switch
-        {
-            ('o', 'n') => text.StartsWith("one"),
-            ('t', 'w') => text.StartsWith("two") || text.StartsWith("twelve"),
-            ('t', 'h') => text.StartsWith("three") || text.StartsWith("thirteen"),
-            ('t', 'e') => text.StartsWith("ten"),
-            ('f', 'o') => text.StartsWith("four"),
-            ('f', 'i') => text.StartsWith("five") || text.StartsWith("fifteen"),
-            ('s', 'i') => text.StartsWith("six"),
-            ('s', 'e') => text.StartsWith("seven"),
-            ('e', 'i') => text.StartsWith("eight"),
-            ('e', 'l') => text.StartsWith("eleven"),
-            ('n', 'i') => text.StartsWith("nine"),
-            _ => false,
-        };
-    }
 
     private static readonly SearchValues<char> AtStarts = SearchValues.Create("@([");
 
