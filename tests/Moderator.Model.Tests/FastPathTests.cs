@@ -105,6 +105,39 @@ public sealed class FastPathTests
         Assert.Contains(result.Hits, h => h.Explanation == explanation);
     }
 
+    [Fact]
+    public void Every_contact_pattern_match_in_the_corpus_passes_the_pre_check_that_guards_it()
+    {
+        var pairs = new (string Name, System.Text.RegularExpressions.Regex Pattern, Func<string, bool> PreCheck)[]
+        {
+            ("postcode", ContactDetector.Postcode(), ContactDetector.MayHaveInwardCode),
+            ("e-mail", ContactDetector.Email(), ContactDetector.MayHaveEmail),
+            ("age statement", ContactDetector.AgeStatement(), ContactDetector.MayHaveAgeAfterIntroduction),
+            ("years old", ContactDetector.YearsOld(), ContactDetector.MayHaveYearsOld),
+        };
+        var texts = Directory.EnumerateFiles(Path.Combine(TestModels.RepositoryRoot, "seeds", "corpus"), "*.tsv")
+            .SelectMany(f => File.ReadLines(f).Skip(1))
+            .Select(line => line.Split('\t') is { Length: > 1 } fields ? fields[1] : string.Empty)
+            .Concat(["ls62qt", "b1  2ad", "x(at)y.com", "sarah.jenkins @ example.com", "my son is  twelve", "a 7-year-old", "12 yo!"])
+            .Select(t => TextNormaliser.Normalise(t).Folded)
+            .ToList();
+
+        var matched = 0;
+        foreach (var folded in texts)
+        {
+            foreach (var (name, pattern, preCheck) in pairs)
+            {
+                if (pattern.IsMatch(folded))
+                {
+                    matched++;
+                    Assert.True(preCheck(folded), $"the {name} pattern matches text its pre-check rejects: {folded}");
+                }
+            }
+        }
+
+        Assert.True(matched > 50, $"only {matched} matches: the corpus no longer exercises the patterns");
+    }
+
     [Theory]
     [InlineData("year 6th place in the 2nd round")]
     [InlineData("well done to everyone, 10 out of 10")]

@@ -34,11 +34,13 @@ public static partial class ContactDetector
     [GeneratedRegex(@"(?<![\d+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s\-.()]{0,2}\d){8,9}(?![\d])", Options, TimeoutMs)]
     private static partial Regex Phone();
 
+    // Runs only when MayHaveEmail holds: change that pre-check with this pattern.
     [GeneratedRegex(@"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]{0,63}\s?(?:@|\(at\)|\[at\])\s?[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,12}(?![a-z])", Options, TimeoutMs)]
-    private static partial Regex Email();
+    internal static partial Regex Email();
 
+    // Runs only when MayHaveInwardCode holds: change that pre-check with this pattern.
     [GeneratedRegex(@"(?<![a-z0-9])(?<area>[a-z]{1,2})\d[a-z\d]?\s{0,2}\d[abd-hjlnp-uw-z]{2}(?![a-z0-9])", Options, TimeoutMs)]
-    private static partial Regex Postcode();
+    internal static partial Regex Postcode();
 
     [GeneratedRegex(@"(?<![a-z0-9])\d{1,4}[a-z]?,?\s+(?<words>(?:[a-z'\-]{2,20}\s+){1,3})(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|court|ct|gardens|gdns|grove|place|pl|terrace|hill|park|view|walk|mews|square|row|rise|parade|green|vale|meadow|meadows|fields|estate)(?![a-z])", Options, TimeoutMs)]
     private static partial Regex StreetAddress();
@@ -49,11 +51,13 @@ public static partial class ContactDetector
     [GeneratedRegex(@"(?<![a-z])(?:date of birth|d\.?o\.?b\.?|born on|born|birthday is|bday is)\s{0,2}(?:is\s)?[:\-]?\s{0,2}\d{1,2}(?:st|nd|rd|th)?[\s/.\-]{1,2}(?:\d{1,2}|jan[a-z]*|feb[a-z]*|mar[a-z]*|apr[a-z]*|may|jun[a-z]*|jul[a-z]*|aug[a-z]*|sep[a-z]*|oct[a-z]*|nov[a-z]*|dec[a-z]*)(?:[\s/.\-,]{1,2}(?:19|20)?\d{2})?(?![\d])", Options, TimeoutMs)]
     private static partial Regex DateOfBirth();
 
+    // Runs only when MayHaveAgeAfterIntroduction holds: change that pre-check with this pattern.
     [GeneratedRegex(@"(?<![a-z])(?:she'?s|he'?s|she is|he is|they'?re|my (?:son|daughter|boy|girl|child|kid|little one)(?: is|'s)?|aged?|turned|turns|turning)\s{1,2}(?<age>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)(?![\d:.,]\d)(?![a-z])(?!\s{0,2}(?:pm|am|%|p\b|pence|pounds|quid|mins?|minutes|hours?|hrs?|o'?clock|days?|weeks?|months?|times|points|goals|miles|km|kg|cm|in a row|out of|of|-|/))", Options, TimeoutMs)]
-    private static partial Regex AgeStatement();
+    internal static partial Regex AgeStatement();
 
+    // Runs only when MayHaveYearsOld holds: change that pre-check with this pattern.
     [GeneratedRegex(@"(?<![\d])(?<age>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)[\s\-]{0,2}(?:years?|yrs?|yr)[\s\-]{0,2}old|(?<![\d])(?<age>\d{1,2})\s?yo(?![a-z])", Options, TimeoutMs)]
-    private static partial Regex YearsOld();
+    internal static partial Regex YearsOld();
 
     public static void Detect(NormalisedText text, DetectionResult result)
     {
@@ -250,7 +254,7 @@ public static partial class ContactDetector
     /// What every postcode match contains: an area letter and a digit, and one to four characters later a digit (\d),
     /// two letters of the inward code's alphabet, then no ASCII letter or digit.
     /// </summary>
-    private static bool MayHaveInwardCode(string folded)
+    internal static bool MayHaveInwardCode(string folded)
     {
         for (var i = NextIndex(folded, 0, Digits); i >= 0 && i + 2 < folded.Length; i = NextIndex(folded, i + 1, Digits))
         {
@@ -276,7 +280,7 @@ public static partial class ContactDetector
     /// What every e-mail match contains: "@", "(at)" or "[at]" with, before it (past one optional white space), a
     /// character of [a-z0-9._%+\-] and, after it (past one optional white space), one of [a-z0-9].
     /// </summary>
-    private static bool MayHaveEmail(string folded)
+    internal static bool MayHaveEmail(string folded)
     {
         for (var i = folded.AsSpan().IndexOfAny(AtStarts); i >= 0; i = NextAtStart(folded, i + 1))
         {
@@ -320,7 +324,7 @@ public static partial class ContactDetector
     /// What every years-old match contains: "year(s)" or "yr(s)", up to two white spaces or hyphens and "old"
     /// ("7 years old", "7-year-old"), or a digit, an optional white space and "yo" with no letter after it ("10 yo").
     /// </summary>
-    private static bool MayHaveYearsOld(string folded)
+    internal static bool MayHaveYearsOld(string folded)
     {
         // "year", "years", "yr" or "yrs", up to two white spaces or hyphens, then "old".
         for (var p = folded.IndexOf("old", StringComparison.Ordinal); p >= 0; p = folded.IndexOf("old", p + 1, StringComparison.Ordinal))
@@ -361,7 +365,7 @@ public static partial class ContactDetector
     /// What every age-statement match contains: one of its introductions ("she's", "they're", "my son is", "aged",
     /// "turning", ...), one or two white-space characters (\s), then a digit (\d) or a number word.
     /// </summary>
-    private static bool MayHaveAgeAfterIntroduction(string folded)
+    internal static bool MayHaveAgeAfterIntroduction(string folded)
     {
         // Visit every place where a number starts (a digit or a number word, found by vectorised searches), then test
         // white space before it, one more optional white space, the last letter of an introduction and the
