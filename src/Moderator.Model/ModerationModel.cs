@@ -40,6 +40,8 @@ public sealed class ModerationModel : ICommentScorer
 
     public bool HasClassifier => _classifier is not null;
 
+    internal LinearClassifier? Classifier => _classifier;
+
     /// <summary>A model with the detectors only (no trained classifier), for tests and for a first start without a model file.</summary>
     public static ModerationModel DetectorsOnly(LexiconSet lexicons) => new(lexicons, null, ModelHeader.DetectorsOnly);
 
@@ -68,19 +70,38 @@ public sealed class ModerationModel : ICommentScorer
     /// <summary>Runs the detectors only (used by training to build the classifier's detector features).</summary>
     public static DetectionResult Detect(NormalisedText normalised, LexiconSet lexicons, ScoringContext? context)
     {
-        ArgumentNullException.ThrowIfNull(lexicons);
         var result = new DetectionResult();
+        Detect(normalised, lexicons, context, result);
+        return result;
+    }
+
+    private static void Detect(NormalisedText normalised, LexiconSet lexicons, ScoringContext? context, DetectionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(lexicons);
         LexiconDetector.Detect(normalised, lexicons.Lexicon, result);
         ContactDetector.Detect(normalised, result);
         PupilNameDetector.Detect(normalised, lexicons, context?.Roster, result);
         LinkDetector.Detect(normalised, context, result);
-        return result;
     }
+
+    /// <summary>The categories as an array, so the loops below do not allocate an enumerator per comment.</summary>
+    private static readonly Category[] AllCategories = [.. Categories.All];
+
+    private static readonly IReadOnlyList<Reason> NoReasons = [];
+
+    private static readonly string[] ClassifierExplanations =
+        [.. Categories.All.Select(c => "the trained classifier scores the wording as " + c.CodeName())];
+
+    /// <summary>One detection result per thread, emptied for each comment (the assessment keeps only hits and copies of tags).</summary>
+    [ThreadStatic]
+    private static DetectionResult? t_detection;
 
     private ModelAssessment Assess(string text, ScoringContext? context)
     {
         var normalised = TextNormaliser.Normalise(text);
-        var detection = Detect(normalised, Lexicons, context);
+        var detection = t_detection ??= new DetectionResult();
+        detection.Reset();
+        Detect(normalised, Lexicons, context, detection);
         var policy = context?.Thresholds is null ? ModerationPolicy.Default : new ModerationPolicy(context.Thresholds);
 
         Span<double> probabilities = stackalloc double[LinearClassifier.HeadCount];
@@ -88,8 +109,9 @@ public sealed class ModerationModel : ICommentScorer
         _classifier?.Predict(normalised, detection, probabilities);
 
         var scores = new CategoryScoreDictionary();
-        var reasons = new List<Reason>();
-        foreach (var category in Categories.All)
+        List<Reason>? reasons = null;
+        int[]? wordBuckets = null;
+        foreach (var category in AllCategories)
         {
             var detectorScore = detection.MaxScore(category);
             var classifierScore = probabilities[(int)category];
@@ -114,15 +136,16 @@ public sealed class ModerationModel : ICommentScorer
             {
                 if (hit.Category == category && policy.IsAtOrAboveReview(category, hit.Score))
                 {
-                    reasons.Add(new Reason(category, hit.Score, hit.Detector, HouseRules.For(category), hit.Explanation, hit.Spans));
+                    (reasons ??= []).Add(new Reason(category, hit.Score, hit.Detector, HouseRules.For(category), hit.Explanation, hit.Spans));
                 }
             }
 
             if (_classifier is not null && policy.IsAtOrAboveReview(category, classifierScore))
             {
-                var spans = _classifier.TopWords(normalised, (int)category, 3);
-                reasons.Add(new Reason(category, classifierScore, ClassifierDetector, HouseRules.For(category),
-                    "the trained classifier scores the wording as " + category.CodeName(), spans));
+                wordBuckets ??= _classifier.WordBuckets(normalised);
+                var spans = _classifier.TopWords(normalised, wordBuckets, (int)category, 3);
+                (reasons ??= []).Add(new Reason(category, classifierScore, ClassifierDetector, HouseRules.For(category),
+                    ClassifierExplanations[(int)category], spans));
             }
         }
 
@@ -149,7 +172,7 @@ public sealed class ModerationModel : ICommentScorer
         if (isComplaint && verdict >= Verdict.Hide)
         {
             var detectorScores = new CategoryScoreDictionary();
-            foreach (var category in Categories.All)
+            foreach (var category in AllCategories)
             {
                 detectorScores[category] = detection.MaxScore(category);
             }
@@ -162,12 +185,13 @@ public sealed class ModerationModel : ICommentScorer
         // tone (abuse, offensive). Hate is not excused by a complaint's framing ("funny how inclusion always means..."):
         // on the development split such comments were the hate the model missed. A detector's own evidence, or any
         // safeguarding, hate, pupil or spam score, still reviews.
-        if (isComplaint && verdict == Verdict.Review && reasons.TrueForAll(IsClassifierToneReason))
+        if (isComplaint && verdict == Verdict.Review && (reasons is null || reasons.TrueForAll(IsClassifierToneReason)))
         {
             verdict = Verdict.Allow;
-            reasons.Clear();
+            reasons = null;
         }
-        return new ModelAssessment(verdict, scores, reasons, tags, ModelVersion, FailedClosed: false);
+
+        return new ModelAssessment(verdict, scores, reasons ?? NoReasons, tags, ModelVersion, FailedClosed: false);
     }
 
     private ModelAssessment FailedClosed()

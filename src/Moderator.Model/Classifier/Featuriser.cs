@@ -32,6 +32,9 @@ public sealed class Featuriser
 
     public FeatureSettings Settings => _settings;
 
+    /// <summary>The inverse document frequency per bucket (null: every bucket weighs 1).</summary>
+    internal float[]? Idf => _idf;
+
     /// <summary>Raw term counts per bucket (no IDF, no normalisation), for document frequencies in training.</summary>
     public SparseVector Counts(NormalisedText text)
     {
@@ -133,7 +136,8 @@ public sealed class Featuriser
     /// <summary>The bucket of a word unigram (used to explain which words drove a score).</summary>
     public int WordBucket(ReadOnlySpan<char> key) => (int)(Hash(WordSeed, key) & (uint)_mask);
 
-    private Scratch Collect(NormalisedText text)
+    /// <summary>Counts the n-grams of the text into the thread's scratch table (valid until the next call on this thread).</summary>
+    internal Scratch Collect(NormalisedText text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var scratch = t_scratch ??= new Scratch();
@@ -268,7 +272,8 @@ public sealed class Featuriser
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(int key)
         {
-            var slot = (int)(Mix((uint)key) & (uint)_mask);
+            // Keys are already mixed hashes (the sign bit marks the character group), so their low bits spread well.
+            var slot = key & _mask;
             while (true)
             {
                 if (Stamps[slot] != _stamp)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Moderator.Model.Detection;
@@ -73,12 +74,7 @@ public static class ModelFile
     public static ModerationModel Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        byte[] bytes;
-        using (var copy = new MemoryStream())
-        {
-            stream.CopyTo(copy);
-            bytes = copy.ToArray();
-        }
+        var bytes = ReadAll(stream);
 
         if (bytes.Length < Magic.Length + 32 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
@@ -91,7 +87,8 @@ public static class ModelFile
             throw new InvalidDataException("The model file is damaged (checksum mismatch).");
         }
 
-        using var reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 32, writable: false), Encoding.UTF8);
+        var bodyStream = new MemoryStream(bytes, 0, bytes.Length - 32, writable: false);
+        using var reader = new BinaryReader(bodyStream, Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
         var formatVersion = reader.ReadInt32();
         if (formatVersion != ModelHeader.CurrentFormatVersion)
@@ -136,8 +133,8 @@ public static class ModelFile
             files.Add(new(reader.ReadString(), reader.ReadString()));
         }
 
-        var idf = ReadHalves(reader, features.Buckets);
-        var weights = ReadHalves(reader, features.Dimensions * LinearClassifier.HeadCount);
+        var idf = ReadHalves(reader, bytes, bodyStream, features.Buckets);
+        var weights = ReadHalves(reader, bytes, bodyStream, features.Dimensions * LinearClassifier.HeadCount);
         var header = new ModelHeader(formatVersion, version, dataHash, examples, features, training);
         var classifier = new LinearClassifier(new Featuriser(features, idf), weights, bias, calibration);
         return new ModerationModel(LexiconSet.Parse(files), classifier, header);
@@ -155,7 +152,32 @@ public static class ModelFile
         writer.Write(bytes);
     }
 
-    private static float[] ReadHalves(BinaryReader reader, int expected)
+    /// <summary>The whole stream in one array: read straight into it when the length is known (a file), else copied.</summary>
+    private static byte[] ReadAll(Stream stream)
+    {
+        if (stream.CanSeek)
+        {
+            var remaining = stream.Length - stream.Position;
+            if (remaining is >= 0 and <= int.MaxValue)
+            {
+                var bytes = new byte[remaining];
+                stream.ReadExactly(bytes);
+                if (stream.ReadByte() < 0)
+                {
+                    return bytes;
+                }
+
+                stream.Seek(-1 - remaining, SeekOrigin.Current);
+            }
+        }
+
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>Reads float16 values in place from the file's bytes (no copy), converted once here through a table of all 65,536 halves.</summary>
+    private static float[] ReadHalves(BinaryReader reader, byte[] bytes, MemoryStream body, int expected)
     {
         var length = reader.ReadInt32();
         if (length != expected)
@@ -163,18 +185,33 @@ public static class ModelFile
             throw new InvalidDataException($"Expected {expected} values, found {length}.");
         }
 
-        var bytes = reader.ReadBytes(length * 2);
-        if (bytes.Length != length * 2)
+        var start = body.Position;
+        if (body.Length - start < (long)length * 2)
         {
             throw new InvalidDataException("The model file is truncated.");
         }
 
-        var values = new float[length];
-        for (var i = 0; i < length; i++)
+        var halves = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan((int)start, length * 2));
+        body.Position = start + (long)length * 2;
+        var table = HalfTable.Value;
+        var values = GC.AllocateUninitializedArray<float>(length);
+        for (var i = 0; i < values.Length; i++)
         {
-            values[i] = (float)BitConverter.ToHalf(bytes, i * 2);
+            values[i] = table[halves[i]];
         }
 
         return values;
     }
+
+    /// <summary>Every float16 bit pattern as a float, computed by the same conversion the reader used before.</summary>
+    private static readonly Lazy<float[]> HalfTable = new(() =>
+    {
+        var table = new float[ushort.MaxValue + 1];
+        for (var bits = 0; bits < table.Length; bits++)
+        {
+            table[bits] = (float)BitConverter.UInt16BitsToHalf((ushort)bits);
+        }
+
+        return table;
+    });
 }

@@ -47,4 +47,16 @@ public sealed class DetectionResult
     }
 
     public double MaxScore(Category category) => _maxScore[(int)category];
+
+    /// <summary>Empties the result so one instance can serve comment after comment on a thread.</summary>
+    internal void Reset()
+    {
+        Hits.Clear();
+        Tags.Clear();
+        HasLink = false;
+        HasSchoolContext = false;
+        ComplaintSignals = 0;
+        InnocentRanges.Clear();
+        Array.Clear(_maxScore);
+    }
 }

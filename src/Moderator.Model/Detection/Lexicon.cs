@@ -27,6 +27,13 @@ public sealed class Lexicon
     private readonly Dictionary<string, WordGroup>.AlternateLookup<ReadOnlySpan<char>> _firstWordLookup;
     private readonly Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _firstPrefixLookup;
 
+    /// <summary>
+    /// One bit per <see cref="Sketch"/> of every first word and prefix: most words of a comment start no phrase, and a
+    /// clear bit says so without hashing the word for the dictionaries.
+    /// </summary>
+    private readonly ulong[] _firstWordSketches = new ulong[SketchBits / 64];
+    private readonly ulong[] _prefixSketches = new ulong[SketchBits / 64];
+
     private Lexicon(IEnumerable<LexiconEntry> entries)
     {
         foreach (var entry in entries)
@@ -60,6 +67,15 @@ public sealed class Lexicon
 
         _firstWordLookup = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
         _firstPrefixLookup = _byFirstPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var key in _byFirstWord.Keys)
+        {
+            SetBit(_firstWordSketches, Sketch(key));
+        }
+
+        foreach (var key in _byFirstPrefix.Keys)
+        {
+            SetBit(_prefixSketches, Sketch(key));
+        }
     }
 
     public IReadOnlyList<LexiconEntry> Entries => _entries;
@@ -96,9 +112,8 @@ public sealed class Lexicon
                     throw new FormatException($"lexicon '{target}' line {lineNumber}: expected 'severity(1-3)<TAB>phrase'");
                 }
 
-                foreach (var phrase in Expand(line[(tab + 1)..].Trim()))
+                foreach (var (phrase, words) in Expand(line[(tab + 1)..].Trim(), cache))
                 {
-                    var words = ParseWords(phrase, cache);
                     if (words.Count == 0 || words[0].Gap || words[^1].Gap || words.Exists(w => w.Prefix && w.Key.Length < 3))
                     {
                         throw new FormatException($"lexicon '{target}' line {lineNumber}: the phrase has no words, starts or ends with '...', or has a prefix shorter than 3 letters");
@@ -170,12 +185,9 @@ public sealed class Lexicon
 
     private void TryCandidates(NormalisedText text, IReadOnlyList<Token> tokens, int index, ReadOnlySpan<char> key, List<LexiconHit> hits)
     {
-        if (_firstWordLookup.TryGetValue(key, out var group))
+        if (HasBit(_firstWordSketches, Sketch(key)) && _firstWordLookup.TryGetValue(key, out var group))
         {
-            foreach (var entry in group.Others)
-            {
-                TryPhrase(text, tokens, index, entry, hits, masked: false);
-            }
+            TryOthers(text, tokens, index, group, hits);
 
             // Phrases are indexed by their second word too: a common first word ("i", "she") meets only the phrases
             // whose second word is actually there.
@@ -207,7 +219,7 @@ public sealed class Lexicon
             }
         }
 
-        if (key.Length >= 3 && _firstPrefixLookup.TryGetValue(key[..3], out var prefixed))
+        if (key.Length >= 3 && HasBit(_prefixSketches, Sketch(key[..3])) && _firstPrefixLookup.TryGetValue(key[..3], out var prefixed))
         {
             foreach (var entry in prefixed)
             {
@@ -215,6 +227,99 @@ public sealed class Lexicon
             }
         }
     }
+
+    /// <summary>
+    /// The phrases of a group not keyed by their second word, in their lexicon order. Phrases of the form
+    /// "first ... word ..." are tried only when their word after the gap is among the next <see cref="MaxGap"/> + 1
+    /// tokens: the alternatives of a staff-allegation line expand to a thousand phrases per first word ("mr ... hit my
+    /// son"), and trying each of them on every "Mr" cost more than everything else the model does.
+    /// </summary>
+    private static void TryOthers(NormalisedText text, IReadOnlyList<Token> tokens, int index, WordGroup group, List<LexiconHit> hits)
+    {
+        var others = group.Others;
+        if (!group.HasGapIndex)
+        {
+            foreach (var entry in others)
+            {
+                TryPhrase(text, tokens, index, entry, hits, masked: false);
+            }
+
+            return;
+        }
+
+        var last = Math.Min(tokens.Count - 1, index + 1 + MaxGap);
+        for (var t = index + 1; t <= last; t++)
+        {
+            if ((tokens[t].Shape & TokenShape.Masked) != 0)
+            {
+                // A masked word may stand for any word after the gap: try them all.
+                foreach (var entry in others)
+                {
+                    TryPhrase(text, tokens, index, entry, hits, masked: false);
+                }
+
+                return;
+            }
+        }
+
+        var positions = t_positions ??= new List<int>(64);
+        positions.Clear();
+        positions.AddRange(group.Unindexed);
+        for (var t = index + 1; t <= last; t++)
+        {
+            var token = tokens[t];
+            group.AddAfterGap(text.Key(token), positions);
+            var squeezed = text.Squeezed(token);
+            if (!squeezed.SequenceEqual(text.Key(token)))
+            {
+                group.AddAfterGap(squeezed, positions);
+            }
+
+            if (token.AltLength > 0)
+            {
+                group.AddAfterGap(text.Alternative(token), positions);
+            }
+        }
+
+        positions.Sort();
+        var previous = -1;
+        foreach (var position in positions)
+        {
+            if (position != previous)
+            {
+                TryPhrase(text, tokens, index, others[position], hits, masked: false);
+                previous = position;
+            }
+        }
+    }
+
+    [ThreadStatic]
+    private static List<int>? t_positions;
+
+    private const int SketchBits = 1 << 15;
+
+    /// <summary>A cheap 15-bit summary of a word (length, first two and last letters): equal words have equal sketches.</summary>
+    private static int Sketch(ReadOnlySpan<char> word)
+    {
+        if (word.IsEmpty)
+        {
+            return 0;
+        }
+
+        var h = (uint)word.Length * 0x9E3779B1u;
+        h = (h ^ word[0]) * 0x85EBCA77u;
+        h = (h ^ word[^1]) * 0xC2B2AE3Du;
+        if (word.Length > 1)
+        {
+            h = (h ^ word[1]) * 0x27D4EB2Fu;
+        }
+
+        return (int)(h >> 17);
+    }
+
+    private static void SetBit(ulong[] bits, int bit) => bits[bit >> 6] |= 1UL << (bit & 63);
+
+    private static bool HasBit(ulong[] bits, int bit) => (bits[bit >> 6] & (1UL << (bit & 63))) != 0;
 
     private static void TrySecond(NormalisedText text, IReadOnlyList<Token> tokens, int index, WordGroup group, ReadOnlySpan<char> secondKey, List<LexiconHit> hits)
     {
@@ -247,15 +352,37 @@ public sealed class Lexicon
         private readonly Dictionary<string, List<LexiconEntry>> _bySecond = new(StringComparer.Ordinal);
         private Dictionary<string, List<LexiconEntry>>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
+        private readonly Dictionary<string, List<int>> _afterGap = new(StringComparer.Ordinal);
+        private Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _afterGapLookup;
+
         public List<LexiconEntry> Others { get; } = [];
 
+        /// <summary>Positions in <see cref="Others"/> of the phrases that cannot be picked by the word after their gap.</summary>
+        public List<int> Unindexed { get; } = [];
+
         public bool HasSecondWords => _bySecond.Count > 0;
+
+        public bool HasGapIndex => _afterGap.Count > 0;
 
         public void Add(LexiconEntry entry)
         {
             if (entry.Words.Count < 2 || entry.Words[1].Gap || entry.Words[1].Prefix)
             {
+                var position = Others.Count;
                 Others.Add(entry);
+                if (entry.Words.Count > 2 && entry.Words[1].Gap && entry.Words[2] is { Gap: false, Prefix: false } afterGap)
+                {
+                    AddPosition(afterGap.Key, position);
+                    if (afterGap.Squeezed != afterGap.Key)
+                    {
+                        AddPosition(afterGap.Squeezed, position);
+                    }
+                }
+                else
+                {
+                    Unindexed.Add(position);
+                }
+
                 return;
             }
 
@@ -266,7 +393,34 @@ public sealed class Lexicon
             }
         }
 
-        public void Seal() => _lookup = _bySecond.GetAlternateLookup<ReadOnlySpan<char>>();
+        public void Seal()
+        {
+            _lookup = _bySecond.GetAlternateLookup<ReadOnlySpan<char>>();
+            _afterGapLookup = _afterGap.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        /// <summary>Adds the positions of the phrases whose word after the gap is written <paramref name="key"/> (a superset: matching checks every word).</summary>
+        public void AddAfterGap(ReadOnlySpan<char> key, List<int> positions)
+        {
+            if (_afterGapLookup.TryGetValue(key, out var found))
+            {
+                positions.AddRange(found);
+            }
+        }
+
+        private void AddPosition(string key, int position)
+        {
+            if (!_afterGap.TryGetValue(key, out var list))
+            {
+                list = [];
+                _afterGap[key] = list;
+            }
+
+            if (list.Count == 0 || list[^1] != position)
+            {
+                list.Add(position);
+            }
+        }
 
         public List<LexiconEntry>? WithSecondWord(ReadOnlySpan<char> key) => _lookup.TryGetValue(key, out var list) ? list : null;
 
@@ -425,27 +579,62 @@ public sealed class Lexicon
         hits.Add(hit);
     }
 
-    /// <summary>Expands alternatives written with '|' ("dm|pm me" is "dm me" and "pm me").</summary>
-    private static List<string> Expand(string phrase)
+    /// <summary>
+    /// Expands alternatives written with '|' ("dm|pm me" is "dm me" and "pm me"), the last word varying fastest, with
+    /// each phrase's words. Every alternative is parsed once, not once per phrase it appears in (a staff-allegation
+    /// line expands to over ten thousand phrases).
+    /// </summary>
+    private static IEnumerable<(string Phrase, List<LexiconWord> Words)> Expand(string phrase, Dictionary<string, LexiconWord[]> cache)
     {
-        var results = new List<string> { string.Empty };
-        foreach (var part in phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var parts = phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var options = new (string Text, List<LexiconWord> Words)[parts.Length][];
+        for (var p = 0; p < parts.Length; p++)
         {
-            var options = part.Split('|', StringSplitOptions.RemoveEmptyEntries);
-            var next = new List<string>(results.Count * options.Length);
-            foreach (var prefix in results)
+            var alternatives = parts[p].Split('|', StringSplitOptions.RemoveEmptyEntries);
+            if (alternatives.Length == 0)
             {
-                foreach (var option in options)
-                {
-                    var words = option.Replace('_', ' ');
-                    next.Add(prefix.Length == 0 ? words : prefix + " " + words);
-                }
+                yield break;
             }
 
-            results = next;
+            options[p] = new (string, List<LexiconWord>)[alternatives.Length];
+            for (var o = 0; o < alternatives.Length; o++)
+            {
+                var text = alternatives[o].Replace('_', ' ');
+                options[p][o] = (text, ParseWords(text, cache));
+            }
         }
 
-        return results;
+        var chosen = new int[parts.Length];
+        var texts = new string[parts.Length];
+        while (true)
+        {
+            var count = 0;
+            for (var p = 0; p < parts.Length; p++)
+            {
+                texts[p] = options[p][chosen[p]].Text;
+                count += options[p][chosen[p]].Words.Count;
+            }
+
+            var words = new List<LexiconWord>(count);
+            for (var p = 0; p < parts.Length; p++)
+            {
+                words.AddRange(options[p][chosen[p]].Words);
+            }
+
+            yield return (string.Join(' ', texts), words);
+
+            var next = parts.Length - 1;
+            while (next >= 0 && ++chosen[next] == options[next].Length)
+            {
+                chosen[next] = 0;
+                next--;
+            }
+
+            if (next < 0)
+            {
+                yield break;
+            }
+        }
     }
 
     private static List<LexiconWord> ParseWords(string phrase, Dictionary<string, LexiconWord[]> cache)

@@ -41,10 +41,11 @@ public readonly record struct Token(int Start, int Length, int KeyStart, int Key
 /// </summary>
 public sealed class NormalisedText
 {
-    private readonly int[] _toOriginal;
+    /// <summary>Original offset of each folded character and one past the end; null when folding kept every offset.</summary>
+    private readonly int[]? _toOriginal;
     private readonly char[] _keys;
 
-    internal NormalisedText(string original, string folded, int[] toOriginal, char[] keys, Token[] tokens, Token[] joined, Token[]? joinedView)
+    internal NormalisedText(string original, string folded, int[]? toOriginal, char[] keys, Token[] tokens, Token[] joined, Token[]? joinedView)
     {
         JoinedView = joinedView;
         Original = original;
@@ -77,7 +78,8 @@ public sealed class NormalisedText
     public ReadOnlySpan<char> Alternative(Token token) => _keys.AsSpan(token.AltStart, token.AltLength);
 
     /// <summary>Offset in the original text of the folded character at <paramref name="foldedIndex"/>.</summary>
-    public int OriginalIndex(int foldedIndex) => _toOriginal[Math.Clamp(foldedIndex, 0, _toOriginal.Length - 1)];
+    public int OriginalIndex(int foldedIndex) =>
+        _toOriginal is null ? Math.Clamp(foldedIndex, 0, Folded.Length) : _toOriginal[Math.Clamp(foldedIndex, 0, _toOriginal.Length - 1)];
 
     /// <summary>The stretch of the ORIGINAL text that the folded range [start, start+length) came from.</summary>
     public TextSpan ToOriginal(int foldedStart, int foldedLength)

@@ -13,8 +13,9 @@ public static class TextNormaliser
     {
         text ??= string.Empty;
         var length = Math.Min(text.Length, MaxLength);
-        var folded = new char[length];
-        var toOriginal = new int[length + 1];
+        var work = t_workspace ??= new Workspace();
+        var folded = Workspace.Ensure(ref work.Folded, length);
+        var toOriginal = Workspace.Ensure(ref work.Map, length + 1);
         var n = 0;
         for (var i = 0; i < length; i++)
         {
@@ -55,14 +56,39 @@ public static class TextNormaliser
 
         toOriginal[n] = length;
         var foldedText = new string(folded, 0, n);
-        var map = n + 1 == toOriginal.Length ? toOriginal : toOriginal.AsSpan(0, n + 1).ToArray();
-        return Tokenise(text, foldedText, map);
+
+        // When nothing was dropped or merged, every folded character sits where it was: no map needs keeping.
+        var keptMap = n == length ? null : toOriginal.AsSpan(0, n + 1).ToArray();
+        return Tokenise(text, foldedText, toOriginal, keptMap, work);
     }
 
-    private static NormalisedText Tokenise(string original, string folded, int[] map)
+    /// <summary>Per-thread buffers for the work in progress; the result gets exact-size copies, so nothing here outlives a call.</summary>
+    private sealed class Workspace
     {
-        var tokens = new List<Token>(folded.Length / 5 + 1);
-        var keys = new char[folded.Length * 2 + 8];
+        public char[] Folded = new char[512];
+        public int[] Map = new int[512];
+        public char[] Keys = new char[1024];
+        public readonly List<Token> Tokens = new(128);
+
+        public static T[] Ensure<T>(ref T[] buffer, int length)
+        {
+            if (buffer.Length < length)
+            {
+                buffer = new T[Math.Max(length, buffer.Length * 2)];
+            }
+
+            return buffer;
+        }
+    }
+
+    [ThreadStatic]
+    private static Workspace? t_workspace;
+
+    private static NormalisedText Tokenise(string original, string folded, int[] map, int[]? keptMap, Workspace work)
+    {
+        var tokens = work.Tokens;
+        tokens.Clear();
+        var keys = Workspace.Ensure(ref work.Keys, folded.Length * 2 + 8);
         var keyLength = 0;
         var i = 0;
         while (i < folded.Length)
@@ -116,8 +142,10 @@ public static class TextNormaliser
         }
 
         var tokenArray = tokens.ToArray();
+        tokens.Clear();
         var (joined, view) = JoinSplitLetters(folded, tokenArray, ref keys, ref keyLength);
-        return new NormalisedText(original, folded, map, keys, tokenArray, joined, view);
+        work.Keys = keys;
+        return new NormalisedText(original, folded, keptMap, keys.AsSpan(0, keyLength).ToArray(), tokenArray, joined, view);
     }
 
     private static bool IsRunChar(char c) =>

@@ -397,8 +397,16 @@ internal static class Benchmark
 {
     public sealed record Result(double LoadMilliseconds, int Comments, double MeanLength, long Scored, double CommentsPerSecond, double CommentsPerCpuSecond, double P50Microseconds, double P99Microseconds, double MaxMicroseconds, double BytesAllocatedPerComment, double LoadAverage)
     {
+        /// <summary>CPU time of the measuring thread over the run (its own, whatever else the machine runs).</summary>
+        public double CpuSeconds { get; init; }
+
+        public double WallSeconds { get; init; }
+
+        /// <summary>Garbage collections of each generation during the run.</summary>
+        public (int Gen0, int Gen1, int Gen2) Collections { get; init; }
+
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"model load: {LoadMilliseconds:F1} ms\ncomments: {Comments:N0} distinct, mean {MeanLength:F0} chars (20-500), scored {Scored:N0} on one thread\nthroughput: {CommentsPerSecond:N0} comments/s wall clock, {CommentsPerCpuSecond:N0} comments per CPU second\nlatency: p50 {P50Microseconds:F1} us, p99 {P99Microseconds:F1} us, max {MaxMicroseconds:F1} us (wall clock)\nallocated: {BytesAllocatedPerComment:N0} bytes per comment\nmachine load average (1 min) during the run: {LoadAverage:F1}");
+            $"model load: {LoadMilliseconds:F1} ms (wall clock, first load in this process, JIT included)\ncomments: {Comments:N0} distinct, mean {MeanLength:F0} chars (20-500), scored {Scored:N0} on one thread in {WallSeconds:F2} s wall clock, {CpuSeconds:F2} s of that thread's CPU\nthroughput: {CommentsPerSecond:N0} comments/s wall clock, {CommentsPerCpuSecond:N0} comments per CPU second ({1e6 / CommentsPerCpuSecond:F1} us CPU per comment)\nlatency: p50 {P50Microseconds:F1} us, p99 {P99Microseconds:F1} us, max {MaxMicroseconds:F1} us (wall clock, includes time the thread was not running)\nallocated: {BytesAllocatedPerComment:N0} bytes per comment; collections during the run: gen0 {Collections.Gen0}, gen1 {Collections.Gen1}, gen2 {Collections.Gen2}\nmachine load average (1 min) during the run: {LoadAverage:F1} on {Environment.ProcessorCount} CPUs");
     }
 
     /// <summary>CPU time of the calling thread from /proc/thread-self/stat (Linux; 10 ms resolution), null elsewhere.</summary>
@@ -448,8 +456,9 @@ internal static class Benchmark
         var model = ModerationModel.Load(modelPath);
         load.Stop();
 
-        // Warm up the JIT and the per-thread buffers.
-        for (var i = 0; i < Math.Min(2000, comments.Length * 3); i++)
+        // Warm up the JIT (tiered compilation promotes hot methods after a short delay) and the per-thread buffers.
+        var warmUpUntil = Stopwatch.GetTimestamp() + (long)(Math.Min(1.0, duration.TotalSeconds / 4) * Stopwatch.Frequency);
+        for (var i = 0; i < Math.Min(2000, comments.Length * 3) || Stopwatch.GetTimestamp() < warmUpUntil; i++)
         {
             model.Score(comments[i % comments.Length]);
         }
@@ -459,6 +468,7 @@ internal static class Benchmark
         using var process = Process.GetCurrentProcess();
         var cpuBefore = ThreadCpuTime() ?? process.TotalProcessorTime;
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var now = started;
@@ -473,6 +483,7 @@ internal static class Benchmark
 
         var elapsed = Stopwatch.GetElapsedTime(started, now);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        var collections = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
         process.Refresh();
         var cpu = (ThreadCpuTime() ?? process.TotalProcessorTime) - cpuBefore;
         var measured = latencies.AsSpan(0, (int)scored);
@@ -489,7 +500,12 @@ internal static class Benchmark
             Micro(measured[Math.Min((int)scored - 1, (int)(scored * 0.99))]),
             Micro(measured[^1]),
             allocated / (double)scored,
-            LoadAverage());
+            LoadAverage())
+        {
+            CpuSeconds = cpu.TotalSeconds,
+            WallSeconds = elapsed.TotalSeconds,
+            Collections = collections,
+        };
     }
 }
 
