@@ -119,8 +119,12 @@ public sealed class ModerationModel : ICommentScorer
             // The classifier alone acts automatically only when it is sure: without a detector's own evidence for the
             // category, a probability between the hide threshold and ClassifierOnlyHideFloor is held just below the hide
             // threshold, so people review it instead (short comments give the classifier little to go on).
+            // Offensive language hides only "when strong" (house-rules.md): strength is the lexicon's severity, so the
+            // classifier alone never hides it, however sure it is that "bloody" or "what the hell" is rude; people review.
             var thresholds = policy.ThresholdsFor(category);
-            if (classifierScore >= thresholds.Hide && classifierScore < ClassifierOnlyHideFloor && detectorScore < thresholds.Review)
+            var classifierMayHide = category != Category.Offensive &&
+                (classifierScore >= ClassifierOnlyHideFloor || detectorScore >= thresholds.Review);
+            if (classifierScore >= thresholds.Hide && !classifierMayHide)
             {
                 classifierScore = Math.Max(thresholds.Review, thresholds.Hide - 0.001);
             }

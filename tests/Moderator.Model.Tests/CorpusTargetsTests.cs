@@ -110,7 +110,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     // The blind split was written without seeing the training data or the model: the fairest measure of unseen wording.
     [Theory]
     [InlineData("safeguarding", 0.96, 0.81, 0.78)]
-    [InlineData("hate", 0.89, 0.67, 0.0)]
+    [InlineData("hate", 0.89, 0.65, 0.0)]
     [InlineData("pupil_identification", 0.94, 0.88, 0.0)]
     [InlineData("abuse", 0.88, 0.0, 0.0)]
     [InlineData("offensive", 0.86, 0.0, 0.0)]
