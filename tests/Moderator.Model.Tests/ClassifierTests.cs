@@ -74,6 +74,23 @@ public sealed class ClassifierTests
     }
 
     [Fact]
+    public void The_public_negative_weight_is_kept_in_the_header_and_changes_what_is_learnt()
+    {
+        var data = TinyCorpus();
+        data.Add(new LabelledComment("see you there mate, sweet", 0, "public.tsv", 2) { IsSchool = false });
+        data.Add(new LabelledComment("lol just wow", 0, "public.tsv", 3) { IsSchool = false });
+        var unlabelled = SmallOptions(7) with { Training = SmallOptions(7).Training with { PublicNegativeWeight = 0 } };
+        var weighted = SmallOptions(7) with { Training = SmallOptions(7).Training with { PublicNegativeWeight = 0.25 } };
+
+        var without = ModelTrainer.TrainToBytes(data, TestModels.Lexicons, unlabelled);
+        var with = ModelTrainer.TrainToBytes(data, TestModels.Lexicons, weighted);
+
+        Assert.Equal(0.25, ModerationModel.Load(new MemoryStream(with)).Header.Training.PublicNegativeWeight);
+        Assert.Equal(0, ModerationModel.Load(new MemoryStream(without)).Header.Training.PublicNegativeWeight);
+        Assert.NotEqual(SHA256.HashData(without.AsSpan(200)), SHA256.HashData(with.AsSpan(200)));
+    }
+
+    [Fact]
     public void The_classifier_learns_the_tiny_corpus()
     {
         var model = ModerationModel.Load(new MemoryStream(ModelTrainer.TrainToBytes(TinyCorpus(), TestModels.Lexicons, SmallOptions(7))));

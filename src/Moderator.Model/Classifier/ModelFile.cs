@@ -46,6 +46,7 @@ public static class ModelFile
             writer.Write(t.LearningRate);
             writer.Write(t.CalibrationFolds);
             writer.Write(t.SchoolWeight);
+            writer.Write(t.PublicNegativeWeight);
             writer.Write(LinearClassifier.HeadCount);
             for (var h = 0; h < LinearClassifier.HeadCount; h++)
             {
@@ -91,7 +92,7 @@ public static class ModelFile
         using var reader = new BinaryReader(bodyStream, Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
         var formatVersion = reader.ReadInt32();
-        if (formatVersion != ModelHeader.CurrentFormatVersion)
+        if (formatVersion is < 1 or > ModelHeader.CurrentFormatVersion)
         {
             throw new InvalidDataException($"Model file format {formatVersion} is not supported (expected {ModelHeader.CurrentFormatVersion}).");
         }
@@ -106,7 +107,8 @@ public static class ModelFile
             throw new InvalidDataException("The model file was built with a different set of detector features.");
         }
 
-        var training = new TrainingSettings(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadDouble());
+        var training = new TrainingSettings(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadDouble(),
+            formatVersion >= 2 ? reader.ReadDouble() : 0);
         if (reader.ReadInt32() != LinearClassifier.HeadCount)
         {
             throw new InvalidDataException("The model file has a different number of heads.");

@@ -1,9 +1,15 @@
 namespace Moderator.Model.Classifier;
 
 /// <summary>How a classifier was trained (stored in the model file so a model can be reproduced).</summary>
-public sealed record TrainingSettings(int Seed, int Epochs, double L2, double LearningRate, int CalibrationFolds, double SchoolWeight)
+/// <param name="PublicNegativeWeight">
+/// How much a public tweet counts as a negative for the heads the public sets carry no labels for (safeguarding, pupil
+/// identification, spam): 0 (the default) leaves them unlabelled there. A small weight teaches those heads what ordinary
+/// tweets look like, so they fire far less on them, but on the development split it also sent more school comments to
+/// review (models/MODEL_CARD.md).
+/// </param>
+public sealed record TrainingSettings(int Seed, int Epochs, double L2, double LearningRate, int CalibrationFolds, double SchoolWeight, double PublicNegativeWeight = 0)
 {
-    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 10.0);
+    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 10.0, PublicNegativeWeight: 0);
 }
 
 /// <summary>The model file header: format version, model version, feature and training settings, SHA-256 of the training data.</summary>
@@ -15,7 +21,8 @@ public sealed record ModelHeader(
     FeatureSettings Features,
     TrainingSettings Training)
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2 added <see cref="TrainingSettings.PublicNegativeWeight"/> to the header; version 1 files still load (weight 0).</summary>
+    public const int CurrentFormatVersion = 2;
 
     public static ModelHeader DetectorsOnly { get; } =
         new(CurrentFormatVersion, "detectors-only", new string('0', 64), 0, FeatureSettings.Default, TrainingSettings.Default);

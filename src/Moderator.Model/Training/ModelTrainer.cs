@@ -59,12 +59,13 @@ public static class ModelTrainer
             weights[i] = examples[i].IsSchool ? (float)settings.SchoolWeight : 1f;
 
             // The public datasets say nothing about grooming, self-harm, pupils' details, spam or complaints: for those
-            // heads a tweet is unlabelled, not a negative, so it contributes no gradient there.
-            headMasks[i] = examples[i].IsSchool ? AllHeads : PublicDataHeads;
+            // heads a tweet is unlabelled, not a negative, unless PublicNegativeWeight makes it a light negative there
+            // (measured in models/MODEL_CARD.md: fewer false flags on tweets, more on school comments; off by default).
+            headMasks[i] = examples[i].IsSchool ? AllHeads : settings.PublicNegativeWeight > 0 ? PublicDataHeads | PublicNegativeHeads : PublicDataHeads;
         }
 
         log?.Invoke("features ready");
-        var positiveWeights = PositiveWeights(labels, weights, headMasks);
+        var positiveWeights = PositiveWeights(labels, weights, headMasks, (float)settings.PublicNegativeWeight);
 
         // Out-of-fold decision values for calibration.
         var folds = Math.Max(2, settings.CalibrationFolds);
@@ -173,8 +174,13 @@ public static class ModelTrainer
     /// <summary>Up-weights the rare positives of each head (square root of the imbalance, at most 10).</summary>
     private const int AllHeads = (1 << LinearClassifier.HeadCount) - 1;
     private const int PublicDataHeads = (1 << (int)Category.Hate) | (1 << (int)Category.Abuse) | (1 << (int)Category.Offensive);
+    private const int PublicNegativeHeads = (1 << (int)Category.Safeguarding) | (1 << (int)Category.PupilIdentification) | (1 << (int)Category.Spam);
 
-    private static float[] PositiveWeights(int[] labels, float[] weights, int[] headMasks)
+    /// <summary>How much a row counts as a negative of head <paramref name="h"/>: a public row counts less for the school-only heads.</summary>
+    private static float NegativeScale(int headMask, int h, float publicNegativeWeight) =>
+        (headMask & (1 << LinearClassifier.ComplaintHead)) == 0 && (PublicNegativeHeads & (1 << h)) != 0 ? publicNegativeWeight : 1f;
+
+    private static float[] PositiveWeights(int[] labels, float[] weights, int[] headMasks, float publicNegativeWeight)
     {
         var result = new float[LinearClassifier.HeadCount];
         for (var h = 0; h < LinearClassifier.HeadCount; h++)
@@ -193,7 +199,7 @@ public static class ModelTrainer
                 }
                 else
                 {
-                    negative += weights[i];
+                    negative += weights[i] * NegativeScale(headMasks[i], h, publicNegativeWeight);
                 }
             }
 
@@ -260,6 +266,7 @@ public static class ModelTrainer
         var gb = new float[heads];
         var random = new Random(seed);
         var lr = (float)settings.LearningRate;
+        var publicNegativeWeight = (float)settings.PublicNegativeWeight;
         var l2 = (float)settings.L2;
         Span<double> z = stackalloc double[heads];
         Span<float> gradient = stackalloc float[heads];
@@ -281,7 +288,7 @@ public static class ModelTrainer
 
                     var positive = (labels[i] & (1 << h)) != 0;
                     var p = 1 / (1 + Math.Exp(-z[h]));
-                    gradient[h] = (float)((p - (positive ? 1 : 0)) * sampleWeights[i] * (positive ? positiveWeights[h] : 1));
+                    gradient[h] = (float)((p - (positive ? 1 : 0)) * sampleWeights[i] * (positive ? positiveWeights[h] : NegativeScale(headMasks[i], h, publicNegativeWeight)));
                     gb[h] += gradient[h] * gradient[h];
                     b[h] -= lr * gradient[h] / (MathF.Sqrt(gb[h]) + 1e-6f);
                 }

@@ -42,7 +42,12 @@ public static class ModelCommands
         var epochs = new Option<int>("--epochs") { Description = "Passes over the data.", DefaultValueFactory = _ => TrainingSettings.Default.Epochs };
 
         var command = new Command("train", "Train the moderation model on the school corpus (and the shared datasets) and write the model file.");
-        foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs })
+        var publicNegativeWeight = new Option<double>("--public-negative-weight")
+        {
+            Description = "How much a public tweet counts as a negative for the safeguarding, pupil identification and spam heads (0 = unlabelled there).",
+            DefaultValueFactory = _ => TrainingSettings.Default.PublicNegativeWeight,
+        };
+        foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs, publicNegativeWeight })
         {
             command.Options.Add(option);
         }
@@ -58,7 +63,7 @@ public static class ModelCommands
 
             var examples = TrainingData.Load(corpusDir, datasetDir, Console.Error);
             var lexiconSet = TrainingData.LoadLexicons(lexiconDir);
-            var settings = TrainingSettings.Default with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs) };
+            var settings = TrainingSettings.Default with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs), PublicNegativeWeight = result.GetValue(publicNegativeWeight) };
             var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, FeatureSettings.Default, settings),
                 message => Console.Error.WriteLine($"train: {message}"));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
