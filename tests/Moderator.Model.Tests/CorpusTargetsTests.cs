@@ -92,35 +92,27 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.True(rates.Hidden >= 0.85, $"hidden {rates.Hidden:P1}");
     }
 
-    // Measured floors (issue target in brackets): review+ (95%), hidden (85% for safeguarding and hate), escalated (90%).
+    // Measured floors (issue target in brackets): review+ (95%), hidden (85% for safeguarding, hate and pupils),
+    // escalated (90% for safeguarding). The blind split was written without seeing the training data or the model:
+    // the fairest measure of unseen wording.
     [Theory]
-    [InlineData("safeguarding", 0.89, 0.81, 0.76)]
-    [InlineData("hate", 0.94, 0.78, 0.0)]
-    [InlineData("abuse", 0.89, 0.0, 0.0)]
-    [InlineData("offensive", 0.84, 0.0, 0.0)]
-    [InlineData("spam", 0.94, 0.0, 0.0)]
-    public void Held_out_harmful_categories_stay_at_or_above_their_measured_floors(string group, double review, double hidden, double escalated)
+    [InlineData("heldout", "safeguarding", 0.89, 0.81, 0.76)]
+    [InlineData("heldout", "hate", 0.94, 0.78, 0.0)]
+    [InlineData("heldout", "abuse", 0.89, 0.0, 0.0)]
+    [InlineData("heldout", "offensive", 0.84, 0.0, 0.0)]
+    [InlineData("heldout", "spam", 0.94, 0.0, 0.0)]
+    [InlineData("blind", "safeguarding", 0.97, 0.86, 0.84)]
+    [InlineData("blind", "hate", 0.90, 0.74, 0.0)]
+    [InlineData("blind", "pupil_identification", 0.94, 0.86, 0.0)]
+    [InlineData("blind", "abuse", 0.90, 0.0, 0.0)]
+    [InlineData("blind", "offensive", 0.90, 0.0, 0.0)]
+    [InlineData("blind", "spam", 0.92, 0.0, 0.0)]
+    public void Harmful_categories_stay_at_or_above_their_measured_floors(string split, string group, double review, double hidden, double escalated)
     {
-        var rates = CommittedModelFixture.Rates(fixture.HeldOut, group);
-        Assert.True(rates.ReviewOrStronger >= review, $"{group} review+ {rates.ReviewOrStronger:P1}");
-        Assert.True(rates.Hidden >= hidden, $"{group} hidden {rates.Hidden:P1}");
-        Assert.True(rates.Escalated >= escalated, $"{group} escalated {rates.Escalated:P1}");
-    }
-
-    // The blind split was written without seeing the training data or the model: the fairest measure of unseen wording.
-    [Theory]
-    [InlineData("safeguarding", 0.97, 0.86, 0.84)]
-    [InlineData("hate", 0.90, 0.74, 0.0)]
-    [InlineData("pupil_identification", 0.94, 0.86, 0.0)]
-    [InlineData("abuse", 0.90, 0.0, 0.0)]
-    [InlineData("offensive", 0.90, 0.0, 0.0)]
-    [InlineData("spam", 0.92, 0.0, 0.0)]
-    public void Blind_harmful_categories_stay_at_or_above_their_measured_floors(string group, double review, double hidden, double escalated)
-    {
-        var rates = CommittedModelFixture.Rates(fixture.Blind, group);
-        Assert.True(rates.ReviewOrStronger >= review, $"{group} review+ {rates.ReviewOrStronger:P1}");
-        Assert.True(rates.Hidden >= hidden, $"{group} hidden {rates.Hidden:P1}");
-        Assert.True(rates.Escalated >= escalated, $"{group} escalated {rates.Escalated:P1}");
+        var rates = CommittedModelFixture.Rates(split == "blind" ? fixture.Blind : fixture.HeldOut, group);
+        Assert.True(rates.ReviewOrStronger >= review, $"{split} {group} review+ {rates.ReviewOrStronger:P1}");
+        Assert.True(rates.Hidden >= hidden, $"{split} {group} hidden {rates.Hidden:P1}");
+        Assert.True(rates.Escalated >= escalated, $"{split} {group} escalated {rates.Escalated:P1}");
     }
 
     // Measured: 10 of 154 blind clean comments reviewed (6.5%, target 5%) and 2 hidden; 4 of 83 complaints reviewed, 1 hidden.
