@@ -14,7 +14,12 @@ public static partial class ContactDetector
     public const string Name = "contact";
 
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
-    private const int TimeoutMs = 250;
+    /// <summary>
+    /// Guards against pathological input only (the patterns have bounded quantifiers). The clock is the wall clock, so
+    /// a short limit fired spuriously on a loaded machine while the first match was still being compiled; a real
+    /// timeout makes the whole assessment fail closed (Review).
+    /// </summary>
+    internal const int TimeoutMs = 2000;
 
     private static readonly HashSet<string> PostcodeAreas = new(
         ("ab al b ba bb bd bh bl bn br bs bt ca cb cf ch cm co cr ct cv cw da dd de dg dh dl dn dt dy e ec eh en ex fk fy g gl gu gy " +

@@ -28,7 +28,7 @@ public static partial class LinkDetector
         "free", "win", "won", "winner", "prize", "£", "$", "cash", "giveaway", "claim", "voucher", "gift card", "crypto", "bitcoin", "earn", "offer", "discount", "deal", "money", "reward", "loan", "invest", "bonus", "iphone", "ipad",
     ];
 
-    [GeneratedRegex(@"(?:https?://|www\.)[^\s<>""']{2,300}|(?<![@\w.\-])(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.){1,4}(?:com|co\.uk|org\.uk|uk|net|org|ly|io|gl|me|info|xyz|top|click|link|site|online|shop|biz|ru|cn|tk|gq|ml|cf|cc|co|app|live|store|win|vip|us|ee|at|de|icu|buzz|loan|bid)(?:/[^\s<>""']{0,300})?(?![a-z0-9])", RegexOptions.CultureInvariant, 250)]
+    [GeneratedRegex(@"(?:https?://|www\.)[^\s<>""']{2,300}|(?<![@\w.\-])(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.){1,4}(?:com|co\.uk|org\.uk|uk|net|org|ly|io|gl|me|info|xyz|top|click|link|site|online|shop|biz|ru|cn|tk|gq|ml|cf|cc|co|app|live|store|win|vip|us|ee|at|de|icu|buzz|loan|bid)(?:/[^\s<>""']{0,300})?(?![a-z0-9])", RegexOptions.CultureInvariant, ContactDetector.TimeoutMs)]
     private static partial Regex Url();
 
     public static void Detect(NormalisedText text, ScoringContext? context, DetectionResult result)
