@@ -69,9 +69,9 @@ public sealed partial class PollingDelayColumnTests(AdminFixture fixture) : ICla
     public void A_channel_alone_on_the_quota_is_not_said_to_share_it_and_a_page_polled_as_asked_has_no_stretch()
     {
         var alone = new Moderator.Admin.Pages.Admin.Pages.PollingSummary(
-            new PagePollPlan(Guid.NewGuid(), Platform.YouTube, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(23), TimeSpan.FromSeconds(53), "YouTube daily quota"), 1);
+            new PagePollPlan(Guid.NewGuid(), Platform.YouTube, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(23), TimeSpan.FromSeconds(53), PollingLimit.YouTubeDailyQuota), 1);
         var asAsked = new Moderator.Admin.Pages.Admin.Pages.PollingSummary(
-            new PagePollPlan(Guid.NewGuid(), Platform.X, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(330), "page's own interval"), 4);
+            new PagePollPlan(Guid.NewGuid(), Platform.X, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(330), PollingLimit.PagesOwnInterval), 4);
 
         Assert.Equal("stretched from 10 s by the YouTube daily quota", alone.Stretch);
         Assert.Equal(("checked every 5 min", "worst-case delay 5 min 30 s"), (asAsked.Checked, asAsked.WorstCase));

@@ -17,7 +17,7 @@ public sealed class PollingBudgetTests
         // 10 channels × 2 units per poll against 10,000 − 2,000 reserved units, over the longest (25-hour) quota day:
         // 90,000 s × 20 / 8,000 = 225 s.
         Assert.Equal(TimeSpan.FromSeconds(225), plan.MinimumInterval);
-        Assert.Equal("YouTube daily quota", plan.BindingLimit);
+        Assert.Equal(PollingLimit.YouTubeDailyQuota, plan.BindingLimit);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class PollingBudgetTests
 
         // 31 days = 2,678,400 s; 10,000 reads → one read every 267.84 s, rounded up.
         Assert.Equal(TimeSpan.FromSeconds(268), plan.MinimumInterval);
-        Assert.Equal("X monthly post-read cap", plan.BindingLimit);
+        Assert.Equal(PollingLimit.XMonthlyPostReadCap, plan.BindingLimit);
         Assert.True(TimeSpan.FromDays(31) / plan.MinimumInterval <= 10_000);
     }
 
@@ -66,7 +66,7 @@ public sealed class PollingBudgetTests
 
         // 900 accounts × 1 request per poll against 450 requests per 15 minutes: one poll each per 30 minutes.
         Assert.Equal(TimeSpan.FromMinutes(30), plan.MinimumInterval);
-        Assert.Equal("X app rate window", plan.BindingLimit);
+        Assert.Equal(PollingLimit.XAppRateWindow, plan.BindingLimit);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class PollingBudgetTests
         var plan = PollingBudget.Plan(new PlatformLoad(Platform.X, 1, CostPerPoll: 0), Limits);
 
         Assert.Equal(Limits.MinimumInterval, plan.MinimumInterval);
-        Assert.Equal("minimum interval", plan.BindingLimit);
+        Assert.Equal(PollingLimit.MinimumInterval, plan.BindingLimit);
     }
 
     [Theory]
@@ -90,13 +90,13 @@ public sealed class PollingBudgetTests
 
         Assert.Equal(TimeSpan.FromSeconds(16), one.MinimumInterval); // 21 × 3,600 / 4,800 = 15.75 s
         Assert.Equal(one.MinimumInterval, hundred.MinimumInterval);
-        Assert.Equal("Meta Business Use Case budget", one.BindingLimit);
+        Assert.Equal(PollingLimit.MetaBusinessUseCaseBudget, one.BindingLimit);
     }
 
     [Fact]
     public void The_effective_interval_is_the_longer_of_the_page_and_the_budget_and_the_delay_adds_processing()
     {
-        var plan = new PlatformPollPlan(Platform.YouTube, 10, TimeSpan.FromSeconds(225), "YouTube daily quota");
+        var plan = new PlatformPollPlan(Platform.YouTube, 10, TimeSpan.FromSeconds(225), PollingLimit.YouTubeDailyQuota);
 
         var asked = PollingBudget.EffectiveInterval(TimeSpan.FromMinutes(1), plan);
         var slower = PollingBudget.EffectiveInterval(TimeSpan.FromMinutes(10), plan);
@@ -131,7 +131,7 @@ public sealed class PollingBudgetTests
         Assert.Equal(TimeSpan.FromMinutes(15), plans[relaxed.Id].EffectiveInterval);
         Assert.False(plans[relaxed.Id].SlowedByBudget);
         Assert.Equal(TimeSpan.FromMinutes(1), plans[facebook.Id].EffectiveInterval);
-        Assert.Equal("page's own interval", plans[facebook.Id].BindingLimit);
+        Assert.Equal(PollingLimit.PagesOwnInterval, plans[facebook.Id].BindingLimit);
     }
 
     private static Page ActivePage(Platform platform, TimeSpan interval) =>

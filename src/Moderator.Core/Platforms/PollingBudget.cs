@@ -30,8 +30,33 @@ public sealed record PollingLimits
     public int MetaCallsPerHourPerPage { get; init; } = 200;
 }
 
+/// <summary>What sets a page's poll interval.</summary>
+public enum PollingLimit
+{
+    /// <summary>The page's own interval: the budget allows it.</summary>
+    PagesOwnInterval,
+
+    /// <summary>The shortest interval any page is polled at.</summary>
+    MinimumInterval,
+
+    /// <summary>YouTube's daily quota units, shared by every channel of the Google project.</summary>
+    YouTubeDailyQuota,
+
+    /// <summary>Our monthly cap on X post reads, shared by every account.</summary>
+    XMonthlyPostReadCap,
+
+    /// <summary>X's 15-minute request window for the app, shared by every account.</summary>
+    XAppRateWindow,
+
+    /// <summary>X's 15-minute request window for one account.</summary>
+    XUserRateWindow,
+
+    /// <summary>Meta's hourly Business Use Case call budget of one page or account.</summary>
+    MetaBusinessUseCaseBudget,
+}
+
 /// <summary>The shortest safe poll interval of every page of one platform, and the limit that sets it.</summary>
-public sealed record PlatformPollPlan(Platform Platform, int ActivePages, TimeSpan MinimumInterval, string BindingLimit);
+public sealed record PlatformPollPlan(Platform Platform, int ActivePages, TimeSpan MinimumInterval, PollingLimit BindingLimit);
 
 /// <summary>
 /// The polling budget as plain arithmetic: the shortest interval at which every active page of a platform can be polled
@@ -52,7 +77,7 @@ public static class PollingBudget
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentOutOfRangeException.ThrowIfNegative(load.ActivePages);
         ArgumentOutOfRangeException.ThrowIfNegative(load.CostPerPoll);
-        var candidates = new List<(TimeSpan Interval, string Limit)> { (limits.MinimumInterval, "minimum interval") };
+        var candidates = new List<(TimeSpan Interval, PollingLimit Limit)> { (limits.MinimumInterval, PollingLimit.MinimumInterval) };
         var pages = Math.Max(load.ActivePages, 1);
         switch (load.Platform)
         {
@@ -63,16 +88,16 @@ public static class PollingBudget
                     throw new ArgumentException("The YouTube moderation reserve leaves no quota for polling.", nameof(limits));
                 }
 
-                candidates.Add((EvenlySpaced(QuotaDay, units, pages * load.CostPerPoll), "YouTube daily quota"));
+                candidates.Add((EvenlySpaced(QuotaDay, units, pages * load.CostPerPoll), PollingLimit.YouTubeDailyQuota));
                 break;
             case Platform.X:
-                candidates.Add((EvenlySpaced(Month, Positive(limits.XMonthlyPostReadCap), pages * load.CostPerPoll), "X monthly post-read cap"));
-                candidates.Add((EvenlySpaced(RateWindow, Positive(limits.XAppRequestsPer15Minutes), (double)pages * load.RequestsPerPoll), "X app rate window"));
-                candidates.Add((EvenlySpaced(RateWindow, Positive(limits.XUserRequestsPer15Minutes), load.RequestsPerPoll), "X user rate window"));
+                candidates.Add((EvenlySpaced(Month, Positive(limits.XMonthlyPostReadCap), pages * load.CostPerPoll), PollingLimit.XMonthlyPostReadCap));
+                candidates.Add((EvenlySpaced(RateWindow, Positive(limits.XAppRequestsPer15Minutes), (double)pages * load.RequestsPerPoll), PollingLimit.XAppRateWindow));
+                candidates.Add((EvenlySpaced(RateWindow, Positive(limits.XUserRequestsPer15Minutes), load.RequestsPerPoll), PollingLimit.XUserRateWindow));
                 break;
             case Platform.Facebook:
             case Platform.Instagram:
-                candidates.Add((EvenlySpaced(TimeSpan.FromHours(1), Positive(limits.MetaCallsPerHourPerPage), load.CostPerPoll), "Meta Business Use Case budget"));
+                candidates.Add((EvenlySpaced(TimeSpan.FromHours(1), Positive(limits.MetaCallsPerHourPerPage), load.CostPerPoll), PollingLimit.MetaBusinessUseCaseBudget));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(load), load.Platform, "Unknown platform.");

@@ -109,7 +109,7 @@ public sealed record PagePollPlan(
     TimeSpan ConfiguredInterval,
     TimeSpan EffectiveInterval,
     TimeSpan WorstCaseDetectionDelay,
-    string BindingLimit)
+    PollingLimit BindingLimit)
 {
     /// <summary>True when the budget made the page's polls less frequent than configured.</summary>
     public bool SlowedByBudget => EffectiveInterval > ConfiguredInterval;
@@ -146,7 +146,7 @@ public sealed class PollingPlanner(IOptions<PollingBudgetOptions> options)
                 page.PollInterval,
                 effective,
                 PollingBudget.WorstCaseDetectionDelay(effective, _options.ProcessingAllowance),
-                effective > page.PollInterval ? plan.BindingLimit : "page's own interval");
+                effective > page.PollInterval ? plan.BindingLimit : PollingLimit.PagesOwnInterval);
         })];
     }
 }

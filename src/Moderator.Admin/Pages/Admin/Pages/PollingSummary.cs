@@ -46,15 +46,15 @@ public sealed record PollingSummary(PagePollPlan Plan, int PagesOnPlatform)
 
     private string LimitDescription() => Plan.BindingLimit switch
     {
-        "YouTube daily quota" => "the YouTube daily quota" + SharedBy("channel"),
-        "X monthly post-read cap" => "the X monthly post-read cap" + SharedBy("account"),
-        "X app rate window" => "X's 15-minute app rate limit" + SharedBy("account"),
-        "X user rate window" => "X's 15-minute rate limit for the account",
-        "Meta Business Use Case budget" => Plan.Platform == Platform.Instagram
+        PollingLimit.YouTubeDailyQuota => "the YouTube daily quota" + SharedBy("channel"),
+        PollingLimit.XMonthlyPostReadCap => "the X monthly post-read cap" + SharedBy("account"),
+        PollingLimit.XAppRateWindow => "X's 15-minute app rate limit" + SharedBy("account"),
+        PollingLimit.XUserRateWindow => "X's 15-minute rate limit for the account",
+        PollingLimit.MetaBusinessUseCaseBudget => Plan.Platform == Platform.Instagram
             ? "Meta's hourly call budget for the account"
             : "Meta's hourly call budget for the page",
-        "minimum interval" => "the shortest interval any page is polled at",
-        var other => other,
+        PollingLimit.MinimumInterval => "the shortest interval any page is polled at",
+        _ => "its own interval",
     };
 
     private string SharedBy(string noun) => PagesOnPlatform > 1
