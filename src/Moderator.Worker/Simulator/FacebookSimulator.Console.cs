@@ -63,7 +63,7 @@ public sealed partial class FacebookSimulator
         lock (_lock)
         {
             var calls = new JsonObject();
-            foreach (var (endpoint, count) in _calls.OrderBy(c => c.Key, StringComparer.Ordinal))
+            foreach (var (endpoint, count) in _faults.CallCounts.OrderBy(c => c.Key, StringComparer.Ordinal))
             {
                 calls[endpoint] = count;
             }
@@ -72,7 +72,7 @@ public sealed partial class FacebookSimulator
             {
                 ["total_requests"] = TotalRequests,
                 ["throttled_responses"] = ThrottledResponses,
-                ["pending_faults"] = _faults.Sum(f => f.Remaining),
+                ["pending_faults"] = _faults.Pending,
                 ["webhooks_delivered"] = WebhooksDelivered,
                 ["webhooks_failed"] = WebhooksFailed,
                 ["calls"] = calls,

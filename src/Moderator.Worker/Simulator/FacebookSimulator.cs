@@ -23,8 +23,7 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
     private readonly Dictionary<string, PageRecord> _pages = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PostRecord> _posts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CommentRecord> _comments = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
-    private readonly Queue<FaultRecord> _faults = new();
+    private readonly SimulatorFaults<SimulatedFault> _faults = new();
     private WebApplication? _app;
     private long _sequence;
     private int _totalRequests;
@@ -191,7 +190,7 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _calls.GetValueOrDefault(endpoint);
+            return _faults.Calls(endpoint);
         }
     }
 
@@ -203,11 +202,9 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
     /// </summary>
     public void FailNext(int count, SimulatedFault fault, int graphCode = 80001, int afterRequests = 0, string? endpoint = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(afterRequests);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault, graphCode) { Remaining = count, Skip = afterRequests, Endpoint = endpoint });
+            _faults.Add(count, fault, graphCode, afterRequests, endpoint);
         }
     }
 
@@ -218,7 +215,7 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _faults.Sum(f => f.Remaining);
+                return _faults.Pending;
             }
         }
     }
@@ -265,10 +262,6 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
 
     private static DateTimeOffset Truncate(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 
-    private void Count(string endpoint)
-    {
-        _calls[endpoint] = _calls.GetValueOrDefault(endpoint) + 1;
-    }
 
     private sealed class PageRecord(string id, string name)
     {
@@ -320,14 +313,5 @@ public sealed partial class FacebookSimulator : IAsyncDisposable
 
         public SimulatedCommentState Snapshot() => new(
             Id, PageId, PostId, ParentId, AuthorId, AuthorName, Message, CreatedTime, AppearedAt, IsHidden, IsDeleted, HiddenAt, HideCalls, UnhideCalls, DeleteCalls);
-    }
-
-    private sealed record FaultRecord(SimulatedFault Fault, int GraphCode)
-    {
-        public int Skip { get; set; }
-
-        public string? Endpoint { get; init; }
-
-        public int Remaining { get; set; }
     }
 }

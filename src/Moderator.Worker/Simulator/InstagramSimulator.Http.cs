@@ -97,26 +97,10 @@ public sealed partial class InstagramSimulator
             return GraphWire.GraphError(400, 100, null, "Unsupported request - method type or edge not supported by the simulator.");
         }
 
-        Count(endpoint);
         var account = AccountOfToken(GraphWire.TokenOf(request, form));
         var answerLate = false;
-        _faults.TryPeek(out var fault);
-        if (fault?.Endpoint is { } only && only != endpoint)
+        if (_faults.Next(endpoint) is { } fault)
         {
-            fault = null; // a fault aimed at another endpoint waits for a request to it
-        }
-
-        if (fault is not null && fault.Skip > 0)
-        {
-            fault.Skip--;
-        }
-        else if (fault is not null)
-        {
-            if (--fault.Remaining == 0)
-            {
-                _faults.Dequeue();
-            }
-
             if (fault.Fault != SimulatedFault.TimeoutAfterApplying)
             {
                 return FaultReply(fault, account);
@@ -159,17 +143,17 @@ public sealed partial class InstagramSimulator
         };
     }
 
-    private SimulatedReply FaultReply(FaultRecord fault, AccountRecord? account) => fault.Fault switch
+    private SimulatedReply FaultReply(SimulatorFaults<SimulatedFault>.Entry fault, AccountRecord? account) => fault.Fault switch
     {
         SimulatedFault.TooManyRequests => new SimulatedReply(429, "Too Many Requests", "text/plain")
         {
             Headers = [("Retry-After", ((int)Math.Ceiling(_options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture))],
         },
         SimulatedFault.RateLimitCode => GraphWire.GraphError(
-            fault.GraphCode == 613 ? 403 : 400,
-            fault.GraphCode,
+            fault.Code == 613 ? 403 : 400,
+            fault.Code,
             null,
-            RateLimitMessage(fault.GraphCode),
+            RateLimitMessage(fault.Code),
             account is null ? [] : UsageHeader(account.Id, 100, regainMinutes: 0)),
         SimulatedFault.InternalServerError => GraphWire.GraphError(500, 1, null, "An unknown error occurred"),
         SimulatedFault.ServiceUnavailable => new SimulatedReply(503, "<html><body>Service Unavailable</body></html>", "text/html"),

@@ -36,8 +36,7 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
     private readonly Dictionary<string, AccountRecord> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MediaRecord> _media = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CommentRecord> _comments = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
-    private readonly Queue<FaultRecord> _faults = new();
+    private readonly SimulatorFaults<SimulatedFault> _faults = new();
     private WebApplication? _app;
     private long _sequence;
     private int _totalRequests;
@@ -210,7 +209,7 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _calls.GetValueOrDefault(endpoint);
+            return _faults.Calls(endpoint);
         }
     }
 
@@ -222,11 +221,9 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
     /// </summary>
     public void FailNext(int count, SimulatedFault fault, int graphCode = 80002, int afterRequests = 0, string? endpoint = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(afterRequests);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault, graphCode) { Remaining = count, Skip = afterRequests, Endpoint = endpoint });
+            _faults.Add(count, fault, graphCode, afterRequests, endpoint);
         }
     }
 
@@ -237,7 +234,7 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _faults.Sum(f => f.Remaining);
+                return _faults.Pending;
             }
         }
     }
@@ -284,7 +281,6 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
 
     private static DateTimeOffset Truncate(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 
-    private void Count(string endpoint) => _calls[endpoint] = _calls.GetValueOrDefault(endpoint) + 1;
 
     private sealed class AccountRecord(string id, string username)
     {
@@ -334,14 +330,5 @@ public sealed partial class InstagramSimulator : IAsyncDisposable
 
         public SimulatedCommentState Snapshot() => new(
             Id, AccountId, MediaId, ParentId, AuthorId, Username, Text, Timestamp, AppearedAt, IsHidden, IsDeleted, HiddenAt, HideCalls, UnhideCalls, DeleteCalls);
-    }
-
-    private sealed record FaultRecord(SimulatedFault Fault, int GraphCode)
-    {
-        public int Skip { get; set; }
-
-        public string? Endpoint { get; init; }
-
-        public int Remaining { get; set; }
     }
 }

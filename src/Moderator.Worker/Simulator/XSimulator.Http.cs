@@ -68,7 +68,7 @@ public sealed partial class XSimulator
         var route = segments[1..];
         if (route is ["oauth2", "token"] && HttpMethods.IsPost(request.Method))
         {
-            Count(XSimulatorEndpoints.Token);
+            _faults.Count(XSimulatorEndpoints.Token);
             return Token(request, form);
         }
 
@@ -90,14 +90,8 @@ public sealed partial class XSimulator
             return Problem(404, "about:blank", "Not Found", "Unsupported path or method.");
         }
 
-        Count(endpoint);
-        if (_faults.TryPeek(out var fault) && (fault.Endpoint is null || fault.Endpoint == endpoint))
+        if (_faults.Next(endpoint) is { } fault)
         {
-            if (--fault.Remaining == 0)
-            {
-                _faults.Dequeue();
-            }
-
             return FaultReply(fault.Fault);
         }
 
@@ -469,7 +463,6 @@ public sealed partial class XSimulator
     private static Reply Problem(int status, string type, string title, string detail) =>
         new(status, new JsonObject { ["title"] = title, ["type"] = type, ["status"] = status, ["detail"] = detail }.ToJsonString(), ProblemJson);
 
-    private void Count(string endpoint) => _calls[endpoint] = _calls.GetValueOrDefault(endpoint) + 1;
 
     private sealed record Reply(int Status, string Body, string ContentType)
     {

@@ -96,8 +96,7 @@ public sealed partial class XSimulator : IAsyncDisposable
     private readonly Dictionary<string, TokenRecord> _accessTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TokenRecord> _refreshTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Endpoint, string Account), WindowRecord> _windows = [];
-    private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
-    private readonly Queue<FaultRecord> _faults = new();
+    private readonly SimulatorFaults<XSimulatedFault> _faults = new();
     private WebApplication? _app;
     private long _sequence;
     private int _rateLimitedResponses;
@@ -261,7 +260,7 @@ public sealed partial class XSimulator : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _calls.GetValueOrDefault(endpoint);
+            return _faults.Calls(endpoint);
         }
     }
 
@@ -272,10 +271,9 @@ public sealed partial class XSimulator : IAsyncDisposable
     /// </summary>
     public void FailNext(int count, XSimulatedFault fault, string? endpoint = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault) { Remaining = count, Endpoint = endpoint });
+            _faults.Add(count, fault, endpoint: endpoint);
         }
     }
 
@@ -286,7 +284,7 @@ public sealed partial class XSimulator : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _faults.Sum(f => f.Remaining);
+                return _faults.Pending;
             }
         }
     }
@@ -365,13 +363,6 @@ public sealed partial class XSimulator : IAsyncDisposable
 
     private sealed record WindowRecord(int Limit, DateTimeOffset ResetAt)
     {
-        public int Remaining { get; set; }
-    }
-
-    private sealed record FaultRecord(XSimulatedFault Fault)
-    {
-        public string? Endpoint { get; init; }
-
         public int Remaining { get; set; }
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class YouTubeSimulator
 
     private Reply Token(IFormCollection? form)
     {
-        Count(YouTubeSimulatorEndpoints.Token);
+        _faults.Count(YouTubeSimulatorEndpoints.Token);
         if (form is null || form["grant_type"] != "refresh_token")
         {
             return OAuthError(400, "unsupported_grant_type", "Invalid grant_type.");
@@ -102,25 +102,9 @@ public sealed partial class YouTubeSimulator
             return GoogleError(404, "notFound", "global", "Not Found");
         }
 
-        Count(endpoint);
         var answerLate = false;
-        _faults.TryPeek(out var fault);
-        if (fault?.Endpoint is { } only && only != endpoint)
+        if (_faults.Next(endpoint) is { } fault)
         {
-            fault = null; // a fault aimed at another endpoint waits for a request to it
-        }
-
-        if (fault is not null && fault.Skip > 0)
-        {
-            fault.Skip--;
-        }
-        else if (fault is not null)
-        {
-            if (--fault.Remaining == 0)
-            {
-                _faults.Dequeue();
-            }
-
             if (fault.Fault != SimulatedYouTubeFault.TimeoutAfterApplying)
             {
                 return FaultReply(fault.Fault);

@@ -28,8 +28,7 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
     private readonly Dictionary<string, VideoRecord> _videos = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CommentRecord> _comments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string ChannelId, DateTimeOffset ExpiresAt)> _accessTokens = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
-    private readonly Queue<FaultRecord> _faults = new();
+    private readonly SimulatorFaults<SimulatedYouTubeFault> _faults = new();
     private WebApplication? _app;
     private long _sequence;
     private DateOnly _quotaDay;
@@ -176,7 +175,7 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _calls.GetValueOrDefault(endpoint);
+            return _faults.Calls(endpoint);
         }
     }
 
@@ -186,11 +185,9 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
     /// </summary>
     public void FailNext(int count, SimulatedYouTubeFault fault, int afterRequests = 0, string? endpoint = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(afterRequests);
         lock (_lock)
         {
-            _faults.Enqueue(new FaultRecord(fault) { Remaining = count, Skip = afterRequests, Endpoint = endpoint });
+            _faults.Add(count, fault, afterRequests: afterRequests, endpoint: endpoint);
         }
     }
 
@@ -201,7 +198,7 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
         {
             lock (_lock)
             {
-                return _faults.Sum(f => f.Remaining);
+                return _faults.Pending;
             }
         }
     }
@@ -285,7 +282,6 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
         }
     }
 
-    private void Count(string endpoint) => _calls[endpoint] = _calls.GetValueOrDefault(endpoint) + 1;
 
     private static string RandomId(int length)
     {
@@ -339,14 +335,5 @@ public sealed partial class YouTubeSimulator : IAsyncDisposable
 
         public SimulatedYouTubeComment Snapshot() => new(
             Id, VideoId, ParentId, AuthorChannelId, AuthorName, Text, PublishedAt, ModerationStatus, HeldForReviewCalls, PublishedCalls, RejectedCalls);
-    }
-
-    private sealed record FaultRecord(SimulatedYouTubeFault Fault)
-    {
-        public int Skip { get; set; }
-
-        public string? Endpoint { get; init; }
-
-        public int Remaining { get; set; }
     }
 }
