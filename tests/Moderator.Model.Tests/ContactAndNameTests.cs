@@ -79,6 +79,8 @@ public sealed class ContactDetectorTests
     [InlineData("number 221b baker street", "221b baker street")]
     [InlineData("they moved to flat 3", "flat 3")]
     [InlineData("Apartment 12b upstairs", "Apartment 12b")]
+    [InlineData("she lives at 22 Church St. Come and get her", "22 Church St")]
+    [InlineData("he's at 4 Mill St round the back", "4 Mill St")]
     public void Finds_street_addresses_and_flats(string text, string address)
     {
         var hit = Assert.Single(Contacts(text), h => h.Explanation.Contains("address", StringComparison.Ordinal) || h.Explanation.Contains("flat", StringComparison.Ordinal));
@@ -89,6 +91,9 @@ public sealed class ContactDetectorTests
     [InlineData("we walked 3 miles down the road")]
     [InlineData("in 3 days the park opens")]
     [InlineData("the flat 3rd place finish")]
+    [InlineData("3-1 win against St Mary's, well played lads")]
+    [InlineData("we drew 2:2 with the lads from St John Fisher")]
+    [InlineData("year 4 sang 2 songs at St Peter's church")]
     public void Ignores_numbers_near_street_words_that_are_not_addresses(string text)
     {
         Assert.DoesNotContain(Contacts(text), h => h.Explanation.Contains("address", StringComparison.Ordinal) || h.Explanation.Contains("flat", StringComparison.Ordinal));

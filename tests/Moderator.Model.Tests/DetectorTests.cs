@@ -54,11 +54,23 @@ public sealed class LexiconDetectorTests
     [InlineData("Drinks in the Shitterton village hall")]
     [InlineData("We saw sheep, cows and pigs on the farm trip")]
     [InlineData("Homo sapiens topic in year 6 science")]
+    [InlineData("the dads' tug of war went feral, someone lost a shoe")]
+    [InlineData("can someone pm me the reading list for year 3")]
+    [InlineData("dm me if you find a blue lunchbox")]
     public void Leaves_innocent_look_alikes_alone(string text)
     {
         var result = Detect(text);
         var strong = result.Hits.Where(h => h.Category is Category.Hate or Category.Offensive or Category.Abuse or Category.Safeguarding && h.Score >= 0.7).ToList();
         Assert.Empty(strong);
+    }
+
+    [Theory]
+    [InlineData("those feral travellers by the field", Category.Hate)]
+    [InlineData("snap me later", Category.Safeguarding)]
+    [InlineData("pm me privately", Category.Safeguarding)]
+    public void Phrases_that_only_harm_in_company_still_count_there(string text, Category category)
+    {
+        Assert.True(Score(text, category) >= 0.8, $"{category} {Score(text, category)}");
     }
 
     [Fact]

@@ -229,13 +229,32 @@ public static partial class ContactDetector
         foreach (Match match in StreetAddress().Matches(text.Folded))
         {
             var words = match.Groups["words"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (words.Any(AddressFillerWords.Contains))
+            if (words.Any(AddressFillerWords.Contains) || IsMatchScore(text.Folded, match.Index) || IsSaint(text, match))
             {
                 continue;
             }
 
             result.Add(new DetectorHit(Category.PupilIdentification, 0.88, Name, "contains a street address", [text.ToOriginal(match.Index, match.Length)]));
         }
+    }
+
+    /// <summary>"3-1 win against St Mary's": the number is the second half of a score, not a house number.</summary>
+    private static bool IsMatchScore(string folded, int numberStart) =>
+        numberStart >= 2 && folded[numberStart - 1] is '-' or '\u2013' or ':' && char.IsAsciiDigit(folded[numberStart - 2]);
+
+    /// <summary>"St" before a capitalised name ("St Mary's", "St John Fisher") is Saint, a school or church, not a street.</summary>
+    private static bool IsSaint(NormalisedText text, Match match)
+    {
+        if (!match.Value.EndsWith("st", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // Only "St Mary's" with one space: "22 Church St. Come quick" ends a sentence at a real street.
+        var span = text.ToOriginal(match.Index, match.Length);
+        var i = span.Start + span.Length;
+        var original = text.Original;
+        return i + 1 < original.Length && original[i] == ' ' && char.IsUpper(original[i + 1]);
     }
 
     private static void FindAges(NormalisedText text, DetectionResult result)
