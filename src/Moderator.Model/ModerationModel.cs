@@ -149,6 +149,12 @@ public sealed class ModerationModel : ICommentScorer
                 classifierScore = Math.Max(thresholds.Review, thresholds.Hide - 0.001);
             }
 
+            // Nor does it send a comment of five words or fewer to review on its own word ("Mr Hughes at 3:10 🤣🤣").
+            if (classifierScore >= thresholds.Review && !ClassifierMayReview(detectorScore, thresholds, normalised.Tokens.Count))
+            {
+                classifierScore = thresholds.Review - 0.001;
+            }
+
             var score = Math.Clamp(Math.Max(detectorScore, classifierScore), 0, 1);
             scores[category] = score;
             if (!policy.IsAtOrAboveReview(category, score))
@@ -234,6 +240,14 @@ public sealed class ModerationModel : ICommentScorer
         (detectorScore >= thresholds.Review ||
          (words > ShortCommentWords && classifierScore >= ClassifierOnlyHideFloor) ||
          (words > LongCommentWords && classifierScore >= Math.Max(thresholds.Hide, LongCommentFloor)));
+
+    /// <summary>
+    /// Whether the classifier's probability alone may send a comment to review: with a detector's own evidence, or on a
+    /// comment of more than <see cref="ShortCommentWords"/> words. On the development split one in eight classifier-only
+    /// reviews of comments that short was harmful; the detectors (lexicons, contact details, names) still judge them.
+    /// </summary>
+    internal static bool ClassifierMayReview(double detectorScore, CategoryThresholds thresholds, int words) =>
+        detectorScore >= thresholds.Review || words > ShortCommentWords;
 
     private static bool IsClassifierToneReason(Reason reason) =>
         reason.Detector == ClassifierDetector && reason.Category is Category.Abuse or Category.Offensive;

@@ -2,7 +2,7 @@ using Moderator.Model.Policy;
 
 namespace Moderator.Model.Tests;
 
-public sealed class ClassifierOnlyHideTests
+public sealed class ClassifierOnlyActionTests
 {
     private static readonly CategoryThresholds Safeguarding = ModerationPolicy.DefaultThresholds[Category.Safeguarding];
 
@@ -39,5 +39,15 @@ public sealed class ClassifierOnlyHideTests
     {
         var offensive = ModerationPolicy.DefaultThresholds[Category.Offensive];
         Assert.False(ModerationModel.ClassifierMayHide(Category.Offensive, 0.99, detectorScore: 0.8, offensive, words: 30));
+    }
+
+    [Theory]
+    [InlineData(3, 0.0, false)]
+    [InlineData(5, 0.3, false)]
+    [InlineData(5, 0.8, true)]
+    [InlineData(6, 0.0, true)]
+    public void The_classifier_alone_does_not_send_a_comment_of_five_words_or_fewer_to_review(int words, double detectorScore, bool mayReview)
+    {
+        Assert.Equal(mayReview, ModerationModel.ClassifierMayReview(detectorScore, Safeguarding, words));
     }
 }
