@@ -65,8 +65,9 @@ public sealed class FaultEndToEndTests(ITestOutputHelper output)
 
     /// <summary>
     /// YouTube's quota belongs to the Google project and resets at midnight Pacific time: after a 403 <c>quotaExceeded</c>
-    /// the worker stops calling Google (polls are deferred locally, the page stays Active), and once the quota is back
-    /// (a new quota day; here a restarted process) the comment that arrived meanwhile is read: the cursor did not move.
+    /// the worker stops calling Google (polls are deferred locally, the page stays Active); a restarted process still
+    /// knows the day is spent (the count is in the database); and once a new quota day begins (here: the day's ledger row
+    /// removed, as the test cannot move the worker's clock) the comment that arrived meanwhile is read: the cursor did not move.
     /// </summary>
     private async Task QuotaExceededStopsCallsUntilTheQuotaReturnsAndLosesNothingAsync(EndToEndHarness site, SimulatedYouTube youtube, Npgsql.NpgsqlConnection db)
     {
@@ -91,6 +92,12 @@ public sealed class FaultEndToEndTests(ITestOutputHelper output)
 
         youtube.SetQuotaSpent(0);
         site.StartWorker();
+        var beforeRestart = DeferredPolls();
+        await Eventually.HoldsAsync(() => Task.FromResult(DeferredPolls() >= beforeRestart + 2), Deadline, "the restarted worker defers polls for the day's spent quota");
+        Assert.Equal(listCalls, youtube.Simulator.Calls(YouTubeSimulatorEndpoints.CommentThreads));
+        output.WriteLine("YouTube: the restarted worker remembered the spent quota day and made no call to Google");
+
+        await db.ExecuteAsync("DELETE FROM platform_usage WHERE platform = 'YouTube'");
         await site.WaitUntilAssessedAsync([late], Deadline);
     }
 

@@ -30,7 +30,7 @@ public sealed class XConnectorTests
         // Three pages of replies, then one search of the newly learned conversation for replies not addressed to the school.
         Assert.Equal(4, x.Simulator.Calls(XSimulatorEndpoints.Search));
         Assert.Equal(new XPollCost(4, 25, XHarness.Start), x.Meter.LastPoll(x.School.Id));
-        Assert.Equal(25, x.Meter.PostReadsThisMonth);
+        Assert.Equal(25, await x.Meter.PostReadsThisMonthAsync(CancellationToken.None));
     }
 
     [Fact]

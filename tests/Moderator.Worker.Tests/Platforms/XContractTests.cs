@@ -134,7 +134,7 @@ public sealed class XContractTests
         await using var x = await XHarness.StartAsync();
         var credentials = XCredentials.TryParse(x.Secret)!;
         using var http = new HttpClient { BaseAddress = x.Simulator.BaseAddress };
-        FormUrlEncodedContent Form() => new([new("grant_type", "refresh_token"), new("refresh_token", credentials.RefreshToken), new("client_id", "sim-client")]);
+        FormUrlEncodedContent Form() => new([new("grant_type", "refresh_token"), new("refresh_token", credentials.RefreshToken), new("client_id", x.ClientId)]);
 
         using var first = await http.PostAsync(new Uri("oauth2/token", UriKind.Relative), Form());
         using var second = await http.PostAsync(new Uri("oauth2/token", UriKind.Relative), Form());

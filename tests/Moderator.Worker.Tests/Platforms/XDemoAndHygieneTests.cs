@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Moderator.Core.Platforms;
+using Moderator.Testing;
 using Moderator.Worker.Platforms.X;
 using Moderator.Worker.Simulator;
 
@@ -115,10 +116,12 @@ public sealed class XDemoAndHygieneTests
     }
 
     [Fact]
-    public void Connector_is_registered_as_the_X_platform_port()
+    public async Task Connector_is_registered_as_the_X_platform_port()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["X:ClientId"] = "client" }).Build();
-        using var services = new ServiceCollection().AddLogging().AddXConnector(configuration).BuildServiceProvider();
+
+        // The read meter books into the shared usage ledger, so the connector needs the database.
+        using var services = new ServiceCollection().AddLogging().AddSingleton(await SharedDatabase.DataSourceAsync()).AddXConnector(configuration).BuildServiceProvider();
 
         var connector = Assert.Single(services.GetServices<IPlatformConnector>());
 

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Moderator.Core.Platforms;
 using Moderator.Worker.Platforms.X;
+using Moderator.Testing;
 using Moderator.Worker.Simulator;
+using Npgsql;
 
 namespace Moderator.Worker.Tests.Platforms;
 
@@ -21,10 +23,12 @@ internal sealed class XHarness : IAsyncDisposable
 
     private readonly List<ServiceProvider> _otherNodes = [];
     private readonly IConfiguration _configuration;
+    private readonly NpgsqlDataSource _database;
 
-    private XHarness(XSimulator simulator, ServiceProvider services, IConfiguration configuration, LogCapture logs, ManualTimeProvider clock)
+    private XHarness(XSimulator simulator, ServiceProvider services, IConfiguration configuration, NpgsqlDataSource database, LogCapture logs, ManualTimeProvider clock)
     {
         _configuration = configuration;
+        _database = database;
         Simulator = simulator;
         Services = services;
         Logs = logs;
@@ -36,6 +40,9 @@ internal sealed class XHarness : IAsyncDisposable
     }
 
     public XSimulator Simulator { get; }
+
+    /// <summary>The OAuth client id the simulator and the connector share (unique per harness).</summary>
+    public string ClientId => _configuration["X:ClientId"]!;
 
     public ServiceProvider Services { get; }
 
@@ -65,6 +72,12 @@ internal sealed class XHarness : IAsyncDisposable
     {
         var clock = new ManualTimeProvider(start ?? Start);
         var options = simulatorOptions ?? new XSimulatorOptions();
+        if (options.ClientId == new XSimulatorOptions().ClientId)
+        {
+            // The post-read meter's ledger is shared with other harnesses; a client id of its own keeps this app's months apart.
+            options.ClientId = $"sim-client-{Guid.NewGuid():N}";
+        }
+
         var simulator = new XSimulator(clock, options);
         var baseAddress = await simulator.StartAsync();
         var values = new Dictionary<string, string?>
@@ -82,22 +95,27 @@ internal sealed class XHarness : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var logs = new LogCapture();
-        return new XHarness(simulator, BuildNode(configuration, logs, clock), configuration, logs, clock);
+        var database = await SharedDatabase.DataSourceAsync();
+        return new XHarness(simulator, BuildNode(configuration, database, logs, clock), configuration, database, logs, clock);
     }
 
-    /// <summary>The X connector of a second worker process: same settings and clock, its own token cache and rate gate.</summary>
-    public XConnector AnotherNode()
+    /// <summary>The X connector of a second worker process: same settings, clock and database, its own token cache, rate gate and meter.</summary>
+    public XConnector AnotherNode() => AnotherNodeServices().GetRequiredService<XConnector>();
+
+    /// <summary>The services of a second worker process (or this one restarted).</summary>
+    public ServiceProvider AnotherNodeServices()
     {
-        var node = BuildNode(_configuration, Logs, Clock);
+        var node = BuildNode(_configuration, _database, Logs, Clock);
         _otherNodes.Add(node);
-        return node.GetRequiredService<XConnector>();
+        return node;
     }
 
-    private static ServiceProvider BuildNode(IConfiguration configuration, LogCapture logs, TimeProvider clock)
+    private static ServiceProvider BuildNode(IConfiguration configuration, NpgsqlDataSource database, LogCapture logs, TimeProvider clock)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton(clock);
+        services.AddSingleton(database);
         services.AddXConnector(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _ = provider.GetRequiredService<IOptions<XOptions>>().Value;

@@ -112,7 +112,7 @@ public sealed class XLimitsAndFaultsTests
         Assert.Equal(1, x.Simulator.Calls(XSimulatorEndpoints.Search));
 
         x.Clock.Advance(capped.RetryAfter!.Value);
-        Assert.Equal(0, x.Meter.PostReadsThisMonth);
+        Assert.Equal(0, await x.Meter.PostReadsThisMonthAsync(CancellationToken.None));
     }
 
     [Theory]

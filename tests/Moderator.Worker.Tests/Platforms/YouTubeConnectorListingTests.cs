@@ -42,7 +42,7 @@ public sealed class YouTubeConnectorListingTests
 
         Assert.Equal(250, batch.Comments.Select(c => c.ExternalId).Distinct().Count());
         Assert.Equal(3, harness.Simulator.Calls(YouTubeSimulatorEndpoints.CommentThreads));
-        Assert.Equal(3, harness.Quota.SpentToday);
+        Assert.Equal(3, await harness.Quota.SpentTodayAsync(CancellationToken.None));
         Assert.Equal(3, harness.Simulator.QuotaSpentToday);
     }
 

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Moderator.Core.Platforms;
 using Moderator.Worker.Platforms.YouTube;
+using Moderator.Testing;
 using Moderator.Worker.Simulator;
+using Npgsql;
 
 namespace Moderator.Worker.Tests.Platforms;
 
@@ -19,8 +21,14 @@ internal sealed class YouTubeHarness : IAsyncDisposable
     /// <summary>Thursday 20 November 2026, 10:00 UTC = 02:00 Pacific standard time.</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
 
-    private YouTubeHarness(YouTubeSimulator simulator, ServiceProvider services, LogCapture logs, ManualTimeProvider clock, SimulatedChannel channel, string videoId)
+    private readonly List<ServiceProvider> _otherNodes = [];
+    private readonly IConfiguration _configuration;
+    private readonly NpgsqlDataSource _database;
+
+    private YouTubeHarness(YouTubeSimulator simulator, ServiceProvider services, IConfiguration configuration, NpgsqlDataSource database, LogCapture logs, ManualTimeProvider clock, SimulatedChannel channel, string videoId)
     {
+        _configuration = configuration;
+        _database = database;
         Simulator = simulator;
         Services = services;
         Logs = logs;
@@ -75,15 +83,34 @@ internal sealed class YouTubeHarness : IAsyncDisposable
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var logs = new LogCapture();
+
+        // The quota ledger's table, shared with other harnesses: each simulator's client id (a fresh one per simulator)
+        // keeps its quota days apart.
+        var database = await SharedDatabase.DataSourceAsync();
+        var provider = BuildNode(configuration, database, logs, clock);
+        var channel = simulator.AddChannel("Oakfield Primary School");
+        var video = simulator.AddVideo(channel.Id, "Sports Day Highlights");
+        return new YouTubeHarness(simulator, provider, configuration, database, logs, clock, channel, video);
+    }
+
+    /// <summary>The YouTube connector of another worker process (or this one restarted): same settings, clock and database, nothing in memory shared.</summary>
+    public ServiceProvider AnotherNode()
+    {
+        var node = BuildNode(_configuration, _database, Logs, Clock);
+        _otherNodes.Add(node);
+        return node;
+    }
+
+    private static ServiceProvider BuildNode(IConfiguration configuration, NpgsqlDataSource database, LogCapture logs, TimeProvider clock)
+    {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton(clock);
+        services.AddSingleton(database);
         services.AddYouTubeConnector(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _ = provider.GetRequiredService<IOptions<YouTubeOptions>>().Value;
-        var channel = simulator.AddChannel("Oakfield Primary School");
-        var video = simulator.AddVideo(channel.Id, "Sports Day Highlights");
-        return new YouTubeHarness(simulator, provider, logs, clock, channel, video);
+        return provider;
     }
 
     public PageAccess NewAccess(string secret) =>
@@ -99,6 +126,11 @@ internal sealed class YouTubeHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var node in _otherNodes)
+        {
+            await node.DisposeAsync();
+        }
+
         await Services.DisposeAsync();
         await Simulator.DisposeAsync();
     }

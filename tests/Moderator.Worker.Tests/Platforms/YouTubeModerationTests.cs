@@ -21,7 +21,7 @@ public sealed class YouTubeModerationTests
         Assert.Equal(YouTubeModerationStatus.Published, restored.ModerationStatus);
         Assert.Equal((1, 1, 0), (restored.HeldForReviewCalls, restored.PublishedCalls, restored.RejectedCalls));
         Assert.Equal(2 * YouTubeQuota.ModerationCost, harness.Simulator.QuotaSpentToday);
-        Assert.Equal(harness.Simulator.QuotaSpentToday, harness.Quota.SpentToday);
+        Assert.Equal(harness.Simulator.QuotaSpentToday, await harness.Quota.SpentTodayAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -53,8 +53,8 @@ public sealed class YouTubeQuotaTests
         Assert.Equal(TimeSpan.FromHours(22), refusedHide.RetryAfter);
         Assert.Equal(3, harness.Simulator.Calls(YouTubeSimulatorEndpoints.CommentThreads));
         Assert.Equal(2, harness.Simulator.Calls(YouTubeSimulatorEndpoints.SetModerationStatus));
-        Assert.Equal(103, harness.Quota.SpentToday);
-        Assert.Equal(harness.Simulator.QuotaSpentToday, harness.Quota.SpentToday);
+        Assert.Equal(103, await harness.Quota.SpentTodayAsync(CancellationToken.None));
+        Assert.Equal(harness.Simulator.QuotaSpentToday, await harness.Quota.SpentTodayAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class YouTubeQuotaTests
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
         await harness.PollAsync();
 
-        Assert.Equal(1, harness.Quota.SpentToday);
+        Assert.Equal(1, await harness.Quota.SpentTodayAsync(CancellationToken.None));
     }
 
     [Theory]

@@ -81,7 +81,6 @@ public sealed class XApiClient(
             url.Append("&next_token=").Append(Escape(nextToken));
         }
 
-        
         var address = url.ToString();
         var result = await SendAsync(page, SearchEndpoint, "search replies", page.PageExternalId, isRead: true, () => new HttpRequestMessage(HttpMethod.Get, Relative(address)), XJsonContext.Default.XSearchPage, cancellationToken);
         if (result.Errors is { Count: > 0 } errors)
@@ -101,7 +100,7 @@ public sealed class XApiClient(
             users.TryAdd(user.Id, user);
         }
 
-        meter.AddPostReads(posts.Count);
+        await meter.AddPostReadsAsync(posts.Count, cancellationToken);
         return new XReplyPage(posts, users, result.Meta?.NextToken, posts.Count);
     }
 
@@ -119,7 +118,7 @@ public sealed class XApiClient(
             throw Failed("read post", postId, kind, "returned no post", 200, problem?.Kind ?? problem?.Title, null, null);
         }
 
-        meter.AddPostReads(1);
+        await meter.AddPostReadsAsync(1, cancellationToken);
         var author = result.Includes?.Users?.FirstOrDefault(u => u.Id == post.AuthorId);
         return (post, author);
     }
@@ -170,10 +169,10 @@ public sealed class XApiClient(
     {
         var account = page.PageExternalId;
         await gate.WaitAsync(endpoint, account, isRead, cancellationToken);
-        if (isRead && meter.CapSpentUntil() is { } until)
+        if (isRead && await meter.CapSpentUntilAsync(cancellationToken) is { } until)
         {
             var wait = gate.BlockReads(until - clock.GetUtcNow());
-            XLog.MonthlyCapReached(logger, meter.PostReadsThisMonth, _options.MonthlyPostReadCap, until);
+            XLog.MonthlyCapReached(logger, await meter.PostReadsThisMonthAsync(cancellationToken), _options.MonthlyPostReadCap, until);
             throw new PlatformException(Platform.X, PlatformErrorKind.RateLimited, $"The monthly X post-read cap of this installation is spent; reads resume at {until:O}.", retryAfter: wait);
         }
 

@@ -21,6 +21,7 @@ public static class XConnectorExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<XOptions>, XOptionsValidator>());
         services.TryAddSingleton<XRateGate>();
+        services.TryAddSingleton<PlatformUsageLedger>();
         services.TryAddSingleton<XReadMeter>();
         services.TryAddSingleton<XTokenCache>();
         services.AddHttpClient<XApiClient>((provider, http) =>

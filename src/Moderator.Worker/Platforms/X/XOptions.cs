@@ -48,8 +48,9 @@ public sealed class XOptions
     public TimeSpan UsageCappedBackoff { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// Post reads (billed resources) this process may spend per calendar month (UTC) across all X pages; 0 = no cap of
-    /// our own (X's usage cap still applies). Reaching it fails polls as rate limited until the next month.
+    /// Post reads (billed resources) the installation (all worker nodes together, counted in the database) may spend per
+    /// calendar month (UTC) across all X pages; 0 = no cap of our own (X's usage cap still applies). Reaching it fails
+    /// polls as rate limited until the next month.
     /// </summary>
     public long MonthlyPostReadCap { get; set; }
 

@@ -20,6 +20,7 @@ public static class YouTubeConnectorExtensions
             .Bind(configuration.GetSection(YouTubeOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<YouTubeOptions>, YouTubeOptionsValidator>());
+        services.TryAddSingleton<PlatformUsageLedger>();
         services.TryAddSingleton<YouTubeQuota>();
         services.AddHttpClient<YouTubeDataClient>((provider, http) =>
             {

@@ -143,11 +143,11 @@ public sealed class YouTubeDataClient(
         {
             if (moderating)
             {
-                quota.SpendOnModeration(objectId);
+                await quota.SpendOnModerationAsync(objectId, cancellationToken);
             }
             else
             {
-                quota.SpendOnRead(YouTubeQuota.ListCost, objectId);
+                await quota.SpendOnReadAsync(YouTubeQuota.ListCost, objectId, cancellationToken);
             }
 
             using var request = new HttpRequestMessage(method, new Uri(relativeUrl, UriKind.Relative));
@@ -293,7 +293,16 @@ public sealed class YouTubeDataClient(
         TimeSpan? retryAfter = null;
         if (YouTubeErrorMapper.IsQuotaReason(reason))
         {
-            quota.MarkExhausted();
+            try
+            {
+                await quota.MarkExhaustedAsync(cancellationToken);
+            }
+            catch (PlatformException e) when (e.Kind == PlatformErrorKind.Transient)
+            {
+                // The refusal below still stops this call's caller; the ledger is what tells the other nodes.
+                YouTubeLog.QuotaNotRecorded(logger, e);
+            }
+
             var reset = quota.NextReset;
             retryAfter = reset - clock.GetUtcNow();
             YouTubeLog.QuotaExhausted(logger, reason, reset);

@@ -18,6 +18,9 @@ internal static partial class YouTubeLog
     [LoggerMessage(EventId = 5403, Level = LogLevel.Warning, Message = "YouTube quota exhausted (reason {Reason}); calls resume after {ResetAt}")]
     public static partial void QuotaExhausted(ILogger logger, string? reason, DateTimeOffset resetAt);
 
+    [LoggerMessage(EventId = 5408, Level = LogLevel.Error, Message = "YouTube quota exhausted but the shared quota ledger could not record it; other nodes may call until their own refusal")]
+    public static partial void QuotaNotRecorded(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 5404, Level = LogLevel.Information, Message = "YouTube comment {CommentId} of channel {ChannelId}: moderation status set to {Status}")]
     public static partial void ModerationDone(ILogger logger, string commentId, string channelId, string status);
 

@@ -42,7 +42,10 @@ public sealed class YouTubeOptions
     /// <summary>At most this many result pages of <c>commentThreads</c> per poll (each costs one quota unit).</summary>
     public int MaxThreadPagesPerPoll { get; set; } = 10;
 
-    /// <summary>The project's daily quota in units (Google's default is 10,000; resets at midnight Pacific time).</summary>
+    /// <summary>
+    /// The project's daily quota in units (Google's default is 10,000; resets at midnight Pacific time), shared by all
+    /// worker nodes through the database; give every node the same value.
+    /// </summary>
     public int DailyQuotaUnits { get; set; } = 10_000;
 
     /// <summary>

@@ -1,17 +1,19 @@
 using Microsoft.Extensions.Options;
 using Moderator.Core;
 using Moderator.Core.Platforms;
+using Npgsql;
 
 namespace Moderator.Worker.Platforms.YouTube;
 
 /// <summary>
-/// Counts the YouTube Data API units this process spends per quota day (midnight to midnight Pacific time, when
-/// Google resets the project's quota) and refuses a call before it is made when it would go over the budget: reads stop
-/// once only the moderation reserve is left, moderation calls (50 units) once the whole budget is spent. When Google
-/// answers <c>quotaExceeded</c> the day counts as spent. One instance per process; the quota belongs to the Google
-/// project, so several worker nodes must split <see cref="YouTubeOptions.DailyQuotaUnits"/> between them.
+/// Books the YouTube Data API units spent per quota day (midnight to midnight Pacific time, when Google resets the
+/// project's quota) in the <see cref="PlatformUsageLedger"/>, which every worker node shares and which survives
+/// restarts, and refuses a call before it is made when it would go over the budget: reads stop once only the moderation
+/// reserve is left, moderation calls (50 units) once the whole budget is spent. When Google answers
+/// <c>quotaExceeded</c> the day counts as spent for every node. The budget is the Google project's, named by
+/// <see cref="YouTubeOptions.ClientId"/>; <see cref="YouTubeOptions.DailyQuotaUnits"/> is the whole installation's.
 /// </summary>
-public sealed class YouTubeQuota(TimeProvider clock, IOptions<YouTubeOptions> options)
+public sealed class YouTubeQuota(PlatformUsageLedger ledger, TimeProvider clock, IOptions<YouTubeOptions> options)
 {
     /// <summary>One page of <c>commentThreads.list</c> or <c>comments.list</c>.</summary>
     public const int ListCost = 1;
@@ -19,28 +21,14 @@ public sealed class YouTubeQuota(TimeProvider clock, IOptions<YouTubeOptions> op
     /// <summary><c>comments.setModerationStatus</c> (and <c>comments.delete</c>, which the connector does not use).</summary>
     public const int ModerationCost = 50;
 
-    private readonly Lock _lock = new();
     private readonly YouTubeOptions _options = options.Value;
-    private DateOnly _day;
-    private int _spent;
 
     public static TimeZoneInfo Pacific { get; } = FindPacific();
 
-    /// <summary>Units spent in the current quota day.</summary>
-    public int SpentToday
-    {
-        get
-        {
-            lock (_lock)
-            {
-                RollOver();
-                return _spent;
-            }
-        }
-    }
-
     /// <summary>When the current quota day ends (the next midnight in America/Los_Angeles).</summary>
     public DateTimeOffset NextReset => NextResetAfter(clock.GetUtcNow());
+
+    private string Budget => _options.ClientId;
 
     /// <summary>The next midnight Pacific time after <paramref name="instant"/>.</summary>
     public static DateTimeOffset NextResetAfter(DateTimeOffset instant)
@@ -50,50 +38,61 @@ public sealed class YouTubeQuota(TimeProvider clock, IOptions<YouTubeOptions> op
         return new DateTimeOffset(nextMidnight, Pacific.GetUtcOffset(nextMidnight));
     }
 
+    /// <summary>The quota day (the Pacific date) that <paramref name="instant"/> falls in.</summary>
+    public static DateOnly QuotaDayOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Pacific).DateTime);
+
+    /// <summary>Units the installation (all nodes) has spent in the current quota day.</summary>
+    public async Task<long> SpentTodayAsync(CancellationToken cancellationToken) =>
+        await ledger.SpentAsync(Platform.YouTube, Budget, QuotaDayOf(clock.GetUtcNow()), cancellationToken);
+
     /// <summary>Books <paramref name="units"/> for a read, or throws RateLimited (until the reset) when only the reserve is left.</summary>
-    public void SpendOnRead(int units, string objectId) => Spend(units, _options.DailyQuotaUnits - _options.ModerationReserveUnits, "read", objectId);
+    public Task SpendOnReadAsync(int units, string objectId, CancellationToken cancellationToken) =>
+        SpendAsync(units, _options.DailyQuotaUnits - _options.ModerationReserveUnits, "read", objectId, cancellationToken);
 
     /// <summary>Books the 50 units of a moderation call, or throws RateLimited (until the reset) when the budget is spent.</summary>
-    public void SpendOnModeration(string objectId) => Spend(ModerationCost, _options.DailyQuotaUnits, "moderation", objectId);
+    public Task SpendOnModerationAsync(string objectId, CancellationToken cancellationToken) =>
+        SpendAsync(ModerationCost, _options.DailyQuotaUnits, "moderation", objectId, cancellationToken);
 
-    /// <summary>Google said the project's quota is gone: no further call today.</summary>
-    public void MarkExhausted()
+    /// <summary>Google said the project's quota is gone: no further call today, on any node.</summary>
+    public async Task MarkExhaustedAsync(CancellationToken cancellationToken)
     {
-        lock (_lock)
+        try
         {
-            RollOver();
-            _spent = Math.Max(_spent, _options.DailyQuotaUnits);
+            await ledger.MarkExhaustedAsync(Platform.YouTube, Budget, QuotaDayOf(clock.GetUtcNow()), _options.DailyQuotaUnits, cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            throw LedgerUnavailable("quotaExceeded", e);
         }
     }
 
-    private void Spend(int units, int limit, string kind, string objectId)
+    private async Task SpendAsync(int units, int limit, string kind, string objectId, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        var now = clock.GetUtcNow();
+        UsageReservation booked;
+        try
         {
-            RollOver();
-            if (_spent + units > limit)
-            {
-                var wait = NextReset - clock.GetUtcNow();
-                throw new PlatformException(
-                    Platform.YouTube,
-                    PlatformErrorKind.RateLimited,
-                    $"YouTube {kind} for {objectId} refused locally: {_spent} of {limit} units spent today; quota resets in {wait:hh\\:mm}.",
-                    retryAfter: wait);
-            }
+            booked = await ledger.TryReserveAsync(Platform.YouTube, Budget, QuotaDayOf(now), units, limit, cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            // Without the shared count the call could overrun the project's quota: do not make it.
+            throw LedgerUnavailable($"{kind} for {objectId}", e);
+        }
 
-            _spent += units;
+        if (!booked.Granted)
+        {
+            var wait = NextResetAfter(now) - now;
+            throw new PlatformException(
+                Platform.YouTube,
+                PlatformErrorKind.RateLimited,
+                $"YouTube {kind} for {objectId} refused locally: {booked.Spent} of {limit} units spent today; quota resets in {wait:hh\\:mm}.",
+                retryAfter: wait);
         }
     }
 
-    private void RollOver()
-    {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Pacific).DateTime);
-        if (today != _day)
-        {
-            _day = today;
-            _spent = 0;
-        }
-    }
+    private static PlatformException LedgerUnavailable(string what, NpgsqlException inner) =>
+        new(Platform.YouTube, PlatformErrorKind.Transient, $"YouTube {what}: the shared quota ledger could not be reached.", innerException: inner);
 
     /// <summary>The IANA zone from the system's tz database, or the same US Pacific rules built in when it is missing.</summary>
     private static TimeZoneInfo FindPacific()
