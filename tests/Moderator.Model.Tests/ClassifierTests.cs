@@ -91,6 +91,21 @@ public sealed class ClassifierTests
     }
 
     [Fact]
+    public void The_clean_weight_is_kept_in_the_header_and_makes_clean_comments_count_more()
+    {
+        var data = TinyCorpus();
+        var plain = SmallOptions(7);
+        var weighted = plain with { Training = plain.Training with { CleanWeight = 3 } };
+
+        var without = ModelTrainer.TrainToBytes(data, TestModels.Lexicons, plain);
+        var with = ModelTrainer.TrainToBytes(data, TestModels.Lexicons, weighted);
+
+        Assert.Equal(3, ModerationModel.Load(new MemoryStream(with)).Header.Training.CleanWeight);
+        Assert.Equal(1, ModerationModel.Load(new MemoryStream(without)).Header.Training.CleanWeight);
+        Assert.NotEqual(SHA256.HashData(without.AsSpan(200)), SHA256.HashData(with.AsSpan(200)));
+    }
+
+    [Fact]
     public void The_classifier_learns_the_tiny_corpus()
     {
         var model = ModerationModel.Load(new MemoryStream(ModelTrainer.TrainToBytes(TinyCorpus(), TestModels.Lexicons, SmallOptions(7))));

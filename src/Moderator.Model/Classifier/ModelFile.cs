@@ -47,6 +47,7 @@ public static class ModelFile
             writer.Write(t.CalibrationFolds);
             writer.Write(t.SchoolWeight);
             writer.Write(t.PublicNegativeWeight);
+            writer.Write(t.CleanWeight);
             writer.Write(LinearClassifier.HeadCount);
             for (var h = 0; h < LinearClassifier.HeadCount; h++)
             {
@@ -108,7 +109,7 @@ public static class ModelFile
         }
 
         var training = new TrainingSettings(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadDouble(),
-            formatVersion >= 2 ? reader.ReadDouble() : 0);
+            formatVersion >= 2 ? reader.ReadDouble() : 0, formatVersion >= 3 ? reader.ReadDouble() : 1);
         if (reader.ReadInt32() != LinearClassifier.HeadCount)
         {
             throw new InvalidDataException("The model file has a different number of heads.");

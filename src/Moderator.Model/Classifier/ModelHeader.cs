@@ -7,9 +7,14 @@ namespace Moderator.Model.Classifier;
 /// tweets look like, so they fire far less on them, but on the development split it also sent more school comments to
 /// review (models/MODEL_CARD.md).
 /// </param>
-public sealed record TrainingSettings(int Seed, int Epochs, double L2, double LearningRate, int CalibrationFolds, double SchoolWeight, double PublicNegativeWeight = 0)
+/// <param name="CleanWeight">
+/// How much more a clean or complaint school comment counts than another school comment. A harmful comment that a
+/// second head also flags is reviewed anyway; a clean one flagged is a false alarm a school sees, so the negatives that
+/// cost something weigh more (models/MODEL_CARD.md measures it).
+/// </param>
+public sealed record TrainingSettings(int Seed, int Epochs, double L2, double LearningRate, int CalibrationFolds, double SchoolWeight, double PublicNegativeWeight = 0, double CleanWeight = 1)
 {
-    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 10.0, PublicNegativeWeight: 0);
+    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 10.0, PublicNegativeWeight: 0, CleanWeight: 1);
 }
 
 /// <summary>The model file header: format version, model version, feature and training settings, SHA-256 of the training data.</summary>
@@ -21,8 +26,11 @@ public sealed record ModelHeader(
     FeatureSettings Features,
     TrainingSettings Training)
 {
-    /// <summary>2 added <see cref="TrainingSettings.PublicNegativeWeight"/> to the header; version 1 files still load (weight 0).</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>
+    /// 2 added <see cref="TrainingSettings.PublicNegativeWeight"/> to the header, 3 <see cref="TrainingSettings.CleanWeight"/>;
+    /// older files still load (weight 0 and 1).
+    /// </summary>
+    public const int CurrentFormatVersion = 3;
 
     public static ModelHeader DetectorsOnly { get; } =
         new(CurrentFormatVersion, "detectors-only", new string('0', 64), 0, FeatureSettings.Default, TrainingSettings.Default);

@@ -56,7 +56,9 @@ public static class ModelTrainer
             var detection = options.UseDetectors ? ModerationModel.Detect(normalised, lexicons, null) : new DetectionResult();
             vectors[i] = featuriser.Features(normalised, detection);
             labels[i] = examples[i].Labels;
-            weights[i] = examples[i].IsSchool ? (float)settings.SchoolWeight : 1f;
+            weights[i] = !examples[i].IsSchool ? 1f
+                : examples[i].IsFlagged ? (float)settings.SchoolWeight
+                : (float)(settings.SchoolWeight * settings.CleanWeight);
 
             // The public datasets say nothing about grooming, self-harm, pupils' details, spam or complaints: for those
             // heads a tweet is unlabelled, not a negative, unless PublicNegativeWeight makes it a light negative there

@@ -47,7 +47,14 @@ public static class ModelCommands
             Description = "How much a public tweet counts as a negative for the safeguarding, pupil identification and spam heads (0 = unlabelled there).",
             DefaultValueFactory = _ => TrainingSettings.Default.PublicNegativeWeight,
         };
-        foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs, publicNegativeWeight })
+        var cleanWeight = new Option<double>("--clean-weight")
+        {
+            Description = "How much more a clean or complaint school comment counts than a harmful one (its false flags are the ones a school sees).",
+            DefaultValueFactory = _ => TrainingSettings.Default.CleanWeight,
+        };
+        var l2 = new Option<double>("--l2") { Description = "L2 regularisation per touched weight.", DefaultValueFactory = _ => TrainingSettings.Default.L2 };
+        var schoolWeight = new Option<double>("--school-weight") { Description = "How much a school comment counts against a public tweet.", DefaultValueFactory = _ => TrainingSettings.Default.SchoolWeight };
+        foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs, publicNegativeWeight, cleanWeight, l2, schoolWeight })
         {
             command.Options.Add(option);
         }
@@ -63,7 +70,9 @@ public static class ModelCommands
 
             var examples = TrainingData.Load(corpusDir, datasetDir, Console.Error);
             var lexiconSet = TrainingData.LoadLexicons(lexiconDir);
-            var settings = TrainingSettings.Default with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs), PublicNegativeWeight = result.GetValue(publicNegativeWeight) };
+            var settings = TrainingSettings.Default with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs), PublicNegativeWeight = result.GetValue(publicNegativeWeight),
+                CleanWeight = result.GetValue(cleanWeight), L2 = result.GetValue(l2), SchoolWeight = result.GetValue(schoolWeight),
+            };
             var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, FeatureSettings.Default, settings),
                 message => Console.Error.WriteLine($"train: {message}"));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
