@@ -40,6 +40,9 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("this is the last time you'll hear from me")]
     [InlineData("what's your bra size")]
     [InlineData("we'll catch you lacking")]
+    [InlineData("i've started self harming again and my mum doesn't know")]
+    [InlineData("i self harm when they pick on me at school")]
+    [InlineData("someone said he's bringing an axe to school on monday")]
     public void Indirect_safeguarding_wording_is_hidden_and_escalated(string text)
     {
         Assert.Equal(Verdict.HideAndEscalate, Score(text).Verdict);
@@ -134,6 +137,11 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("Message me for prices of the second hand uniform, all money to the PTA")]
     [InlineData("Please reply with your child's full name to book a parents evening slot")]
     [InlineData("Link in the comments for the school calendar")]
+    [InlineData("Thank you for the talk on self-harm awareness for parents, it was handled sensitively")]
+    [InlineData("The self harm support leaflet from the wellbeing evening is on our fridge")]
+    [InlineData("Exams in the afternoon during Ramadan are really hard on the kids who are fasting")]
+    [InlineData("Our son was the one with the cardboard axe at the Viking day")]
+    [InlineData("Mrs Lee as the ugly sister in the staff panto was iconic")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
