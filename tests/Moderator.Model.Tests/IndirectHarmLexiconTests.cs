@@ -142,6 +142,8 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("Exams in the afternoon during Ramadan are really hard on the kids who are fasting")]
     [InlineData("Our son was the one with the cardboard axe at the Viking day")]
     [InlineData("Mrs Lee as the ugly sister in the staff panto was iconic")]
+    [InlineData("Odd socks day raised £200 for the anti-bullying charity")]
+    [InlineData("It's odd that the newsletter didn't mention the trip")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
