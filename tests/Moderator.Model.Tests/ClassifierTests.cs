@@ -94,7 +94,8 @@ public sealed class ClassifierTests
     public void The_clean_weight_is_kept_in_the_header_and_makes_clean_comments_count_more()
     {
         var data = TinyCorpus();
-        var plain = SmallOptions(7);
+        var small = SmallOptions(7);
+        var plain = small with { Training = small.Training with { CleanWeight = 1 } };
         var weighted = plain with { Training = plain.Training with { CleanWeight = 3 } };
 
         var without = ModelTrainer.TrainToBytes(data, TestModels.Lexicons, plain);

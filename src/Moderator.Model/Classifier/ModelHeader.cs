@@ -14,7 +14,7 @@ namespace Moderator.Model.Classifier;
 /// </param>
 public sealed record TrainingSettings(int Seed, int Epochs, double L2, double LearningRate, int CalibrationFolds, double SchoolWeight, double PublicNegativeWeight = 0, double CleanWeight = 1)
 {
-    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 10.0, PublicNegativeWeight: 0, CleanWeight: 1);
+    public static TrainingSettings Default { get; } = new(Seed: 20261122, Epochs: 8, L2: 1e-6, LearningRate: 0.2, CalibrationFolds: 3, SchoolWeight: 10.0, PublicNegativeWeight: 0, CleanWeight: 2);
 }
 
 /// <summary>The model file header: format version, model version, feature and training settings, SHA-256 of the training data.</summary>
