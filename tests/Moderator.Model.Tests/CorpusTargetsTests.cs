@@ -73,7 +73,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.True(rates.ReviewOrStronger <= 0.05, $"clean: {rates.ReviewOrStronger:P1} reviewed");
     }
 
-    // The target is at most 5% reviewed; the model reviews 6 of 69 held-out complaints (models/MODEL_CARD.md),
+    // The target is at most 5% reviewed; the model reviews 5 of 69 held-out complaints (models/MODEL_CARD.md),
     // so this holds the measured level: any further complaint reviewed, or any hidden, fails.
     [Fact]
     public void Held_out_complaints_are_never_hidden_and_reviewed_no_more_than_measured()
@@ -81,7 +81,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         var rates = CommittedModelFixture.Rates(fixture.HeldOut, "complaint");
         Assert.True(rates.Count > 50);
         Assert.Equal(0, rates.Hidden);
-        Assert.True(rates.ReviewOrStronger * rates.Count <= 6.0001, $"complaint: {rates.ReviewOrStronger:P1} reviewed");
+        Assert.True(rates.ReviewOrStronger * rates.Count <= 5.0001, $"complaint: {rates.ReviewOrStronger:P1} reviewed");
     }
 
     [Fact]
@@ -96,17 +96,17 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     // escalated (90% for safeguarding). The blind split was written without seeing the training data or the model:
     // the fairest measure of unseen wording.
     [Theory]
-    [InlineData("heldout", "safeguarding", 0.89, 0.81, 0.76)]
-    [InlineData("heldout", "hate", 0.94, 0.78, 0.0)]
-    [InlineData("heldout", "abuse", 0.89, 0.0, 0.0)]
-    [InlineData("heldout", "offensive", 0.84, 0.0, 0.0)]
+    [InlineData("heldout", "safeguarding", 0.89, 0.81, 0.79)]
+    [InlineData("heldout", "hate", 0.94, 0.84, 0.0)]
+    [InlineData("heldout", "abuse", 0.91, 0.0, 0.0)]
+    [InlineData("heldout", "offensive", 0.87, 0.0, 0.0)]
     [InlineData("heldout", "spam", 0.94, 0.0, 0.0)]
-    [InlineData("blind", "safeguarding", 0.97, 0.86, 0.84)]
-    [InlineData("blind", "hate", 0.90, 0.74, 0.0)]
-    [InlineData("blind", "pupil_identification", 0.94, 0.86, 0.0)]
-    [InlineData("blind", "abuse", 0.90, 0.0, 0.0)]
-    [InlineData("blind", "offensive", 0.90, 0.0, 0.0)]
-    [InlineData("blind", "spam", 0.92, 0.0, 0.0)]
+    [InlineData("blind", "safeguarding", 1.0, 0.90, 0.86)]
+    [InlineData("blind", "hate", 0.92, 0.78, 0.0)]
+    [InlineData("blind", "pupil_identification", 0.92, 0.86, 0.0)]
+    [InlineData("blind", "abuse", 0.93, 0.0, 0.0)]
+    [InlineData("blind", "offensive", 0.91, 0.0, 0.0)]
+    [InlineData("blind", "spam", 0.96, 0.0, 0.0)]
     public void Harmful_categories_stay_at_or_above_their_measured_floors(string split, string group, double review, double hidden, double escalated)
     {
         var rates = CommittedModelFixture.Rates(split == "blind" ? fixture.Blind : fixture.HeldOut, group);
@@ -115,10 +115,11 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.True(rates.Escalated >= escalated, $"{split} {group} escalated {rates.Escalated:P1}");
     }
 
-    // Measured: 10 of 154 blind clean comments reviewed (6.5%, target 5%) and 2 hidden; 4 of 83 complaints reviewed, 1 hidden.
+    // Measured: 7 of 154 blind clean comments reviewed (4.5%, target 5%) but 2 hidden (target none); 4 of 83 complaints
+    // reviewed, 2 hidden (one more than the previous model: models/MODEL_CARD.md).
     [Theory]
-    [InlineData("clean", 10, 2)]
-    [InlineData("complaint", 4, 1)]
+    [InlineData("clean", 7, 2)]
+    [InlineData("complaint", 4, 2)]
     public void Blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string group, int reviewedAtMost, int hiddenAtMost)
     {
         var rates = CommittedModelFixture.Rates(fixture.Blind, group);
@@ -150,9 +151,9 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     {
         var clean = CommittedModelFixture.Rates(fixture.LookAlikes, "clean");
         var complaint = CommittedModelFixture.Rates(fixture.LookAlikes, "complaint");
-        // Measured 9.1% (18 of 198) with the model trained on the broadened corpus (6.1% before it): a known regression.
-        Assert.True(clean.ReviewOrStronger <= 0.092, $"clean look-alikes reviewed {clean.ReviewOrStronger:P1}");
-        Assert.True(clean.Hidden <= 0.02, $"clean look-alikes hidden {clean.Hidden:P1}");
-        Assert.True(complaint.Hidden <= 0.04, $"complaint look-alikes hidden {complaint.Hidden:P1}");
+        // Measured 6.6% (13 of 198) reviewed and 1.0% (2) hidden; no complaint look-alike hidden.
+        Assert.True(clean.ReviewOrStronger <= 0.067, $"clean look-alikes reviewed {clean.ReviewOrStronger:P1}");
+        Assert.True(clean.Hidden <= 0.011, $"clean look-alikes hidden {clean.Hidden:P1}");
+        Assert.Equal(0, complaint.Hidden);
     }
 }
