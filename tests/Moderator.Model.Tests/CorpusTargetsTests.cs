@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Moderator.Model.Classifier;
 using Moderator.Model.Evaluation;
 using Moderator.Model.Training;
@@ -12,9 +11,7 @@ public sealed class CommittedModelFixture
     {
         var path = Path.Combine(TestModels.RepositoryRoot, "models", ModelFile.FileName);
         FileSize = new FileInfo(path).Length;
-        var stopwatch = Stopwatch.StartNew();
         Model = ModerationModel.Load(path);
-        LoadTime = stopwatch.Elapsed;
         var corpus = Path.Combine(TestModels.RepositoryRoot, "seeds", "corpus");
         HeldOut = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "heldout-*.tsv")));
         Blind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind-*.tsv")));
@@ -25,8 +22,6 @@ public sealed class CommittedModelFixture
     public ModerationModel Model { get; }
 
     public long FileSize { get; }
-
-    public TimeSpan LoadTime { get; }
 
     public EvaluationReport HeldOut { get; }
 
@@ -54,11 +49,11 @@ public sealed class CommittedModelFixture
 /// </summary>
 public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFixture<CommittedModelFixture>
 {
+    // Load time is a performance target, so it is measured by `moderator bench` (models/MODEL_CARD.md, Speed), not timed here.
     [Fact]
-    public void The_committed_model_file_is_small_loads_fast_and_names_its_training_data()
+    public void The_committed_model_file_is_small_has_a_classifier_and_names_its_training_data()
     {
         Assert.InRange(fixture.FileSize, 1, 15L * 1024 * 1024);
-        Assert.True(fixture.LoadTime < TimeSpan.FromSeconds(2), $"load took {fixture.LoadTime.TotalMilliseconds:F0} ms");
         Assert.True(fixture.Model.HasClassifier);
         Assert.Equal(64, fixture.Model.Header.TrainingDataSha256.Length);
         Assert.True(fixture.Model.Header.TrainingExamples > 1500);
