@@ -170,6 +170,27 @@ public sealed class PupilNameDetectorTests
         Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
     }
 
+    [Theory]
+    [InlineData("Bilal Hussain (7 yrs) won the colouring contest", "Bilal Hussain")]
+    [InlineData("Maximilian Brandt, 12, please thank him for showing my son around", "Maximilian Brandt")]
+    [InlineData("our little Precious Mensah is only 4 and already knows her phonics", "Precious Mensah")]
+    [InlineData("Jake Holmes is 9 today!", "Jake Holmes")]
+    public void A_childs_age_straight_after_a_full_name_is_school_context(string text, string name)
+    {
+        var hit = Assert.Single(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name);
+        Assert.Equal(name, text.Substring(hit.Spans[0].Start, hit.Spans[0].Length));
+        Assert.True(hit.Score >= 0.7, $"score {hit.Score}");
+    }
+
+    [Theory]
+    [InlineData("Jake Holmes, 9 goals this season and counting")]
+    [InlineData("Jake Holmes is 5 minutes away, save him a seat")]
+    [InlineData("Jake Holmes, 42, from the parish council opened the fete")]
+    public void Numbers_after_a_name_that_are_not_a_childs_age_are_not_school_context(string text)
+    {
+        Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
+    }
+
     [Fact]
     public void A_full_name_without_school_context_is_below_review()
     {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Moderator.Model.Text;
 
 namespace Moderator.Model.Detection;
@@ -7,7 +8,7 @@ namespace Moderator.Model.Detection;
 /// A first name alone and staff titles ("Mr Jones", "Mrs Patel") are allowed by the policies and never match.
 /// With a roster, every adjacent pair of words is hashed and looked up, whatever its case.
 /// </summary>
-public static class PupilNameDetector
+public static partial class PupilNameDetector
 {
     public const string Name = "pupil_name";
     public const string RosterName = "roster";
@@ -85,7 +86,7 @@ public static class PupilNameDetector
             var knownFirstName = lexicons.FirstNamesLookup.Contains(firstKey);
             double score;
             string explanation;
-            if (result.HasSchoolContext)
+            if (result.HasSchoolContext || AgeFollows(text.Folded, tokens[last].End))
             {
                 // An unknown first word may be a place or an event ("Alton Towers", "Burns Night"): below review alone.
                 score = knownFirstName || LooksLikeSurname(text.Original, text.OriginalIndex(second.Start)) ? 0.9 : 0.38;
@@ -101,6 +102,26 @@ public static class PupilNameDetector
             i = last - 1;
         }
     }
+
+    /// <summary>
+    /// A child's age written straight after the name is school context too: "Bilal Hussain (7 yrs)", "Maximilian
+    /// Brandt, 12, Year 7", "Precious Mensah is only 4". Scores, times, prices and distances after a number are not ages.
+    /// </summary>
+    private static bool AgeFollows(string folded, int nameEnd)
+    {
+        var rest = folded.AsSpan(nameEnd, Math.Min(40, folded.Length - nameEnd));
+        if (rest.IsEmpty || !rest.ContainsAnyInRange('0', '9'))
+        {
+            return false;
+        }
+
+        var match = AgeAfterName().Match(rest.ToString());
+        return match.Success && int.TryParse(match.Groups["age"].ValueSpan, out var age) && age is >= 1 and <= 17;
+    }
+
+    [GeneratedRegex(@"^\s{0,2}(?:,\s{0,2}|\(\s?|is\s(?:only\s|now\s|just\s|nearly\s|almost\s)?|who is\s|aged?\s)(?<age>\d{1,2})(?!\d)(?:\s?(?:yrs?|years?)(?:\s?old)?)?(?=\s{0,2}(?:[),.!;]|$|and\b|on\b|in\b|next\b|this\b|today\b|tomorrow\b|years?\b|yrs?\b|y\d|year\s|yr\s))",
+        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, ContactDetector.TimeoutMs)]
+    private static partial Regex AgeAfterName();
 
     private static bool RosterContains(NormalisedText text, IPupilRoster roster, Token first, IReadOnlyList<Token> tokens, int from, int to)
     {
