@@ -43,6 +43,15 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("i've started self harming again and my mum doesn't know")]
     [InlineData("i self harm when they pick on me at school")]
     [InlineData("someone said he's bringing an axe to school on monday")]
+    [InlineData("honestly the world would be fine without me")]
+    [InlineData("keep thinking about not being here")]
+    [InlineData("i stand right at the edge of the platform every morning")]
+    [InlineData("she thinks she doesn't deserve dinner after a bad mark")]
+    [InlineData("i'll pay, just say you're at a mate's")]
+    [InlineData("u dont look like a child at all")]
+    [InlineData("the police took my dad away and there's no one home")]
+    [InlineData("mum says it will hurt but it's part of becoming a woman")]
+    [InlineData("they're sending my cousin back home to get married")]
     public void Indirect_safeguarding_wording_is_hidden_and_escalated(string text)
     {
         Assert.Equal(Verdict.HideAndEscalate, Score(text).Verdict);
@@ -144,6 +153,12 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("Mrs Lee as the ugly sister in the staff panto was iconic")]
     [InlineData("Odd socks day raised £200 for the anti-bullying charity")]
     [InlineData("It's odd that the newsletter didn't mention the trip")]
+    [InlineData("The world is a better place with more libraries in it")]
+    [InlineData("I stood at the platform for ages waiting for the delayed trip train")]
+    [InlineData("Told the kids not to tell dad about his birthday cake 🤫")]
+    [InlineData("Is the goalkeeper single? Asking for my sister, she's 30 😂")]
+    [InlineData("Was I alone in finding the new letter confusing?")]
+    [InlineData("Could I have the uncropped version of the photo, my son was cut off the end")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
