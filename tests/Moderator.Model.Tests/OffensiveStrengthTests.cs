@@ -13,6 +13,9 @@ public sealed class OffensiveStrengthTests(CommittedModelFixture fixture) : ICla
     [Theory]
     [InlineData("the car park is a bloody joke")]
     [InlineData("what the hell is going on with the car park")]
+    [InlineData("what a shitshow of a parents evening, waited 40 minutes")]
+    [InlineData("half the dads at the fair were off their faces by three")]
+    [InlineData("can't be arsed with another dress up day")]
     public void Mild_swearing_is_reviewed_not_hidden_however_sure_the_classifier_is(string text)
     {
         var assessment = fixture.Model.Score(text);
