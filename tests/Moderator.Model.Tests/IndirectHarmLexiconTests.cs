@@ -159,6 +159,9 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("Is the goalkeeper single? Asking for my sister, she's 30 😂")]
     [InlineData("Was I alone in finding the new letter confusing?")]
     [InlineData("Could I have the uncropped version of the photo, my son was cut off the end")]
+    [InlineData("Michael Rosen's visit was the highlight of the year for Year 3")]
+    [InlineData("Year 4's Robin Hood play was brilliant, well done all")]
+    [InlineData("Harry Potter's wand came home from the Year 3 workshop in one piece")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
