@@ -191,6 +191,24 @@ public sealed class PupilNameDetectorTests
         Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
     }
 
+    [Theory]
+    [InlineData("Well done Zephyrine Okafor-Drummond in Year 4", "Zephyrine Okafor-Drummond")]
+    [InlineData("Tremayne Mensah-Cole, year 9, scored twice", "Tremayne Mensah-Cole")]
+    public void A_double_barrelled_surname_marks_an_unfamiliar_first_name_as_a_name(string text, string name)
+    {
+        var hit = Assert.Single(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name);
+        Assert.Equal(name, text.Substring(hit.Spans[0].Start, hit.Spans[0].Length));
+        Assert.True(hit.Score >= 0.7, $"score {hit.Score}");
+    }
+
+    [Theory]
+    [InlineData("Year 6 loved Alton Towers")]
+    [InlineData("Year 4 are off to Burns Night at the village hall")]
+    public void An_unfamiliar_capitalised_pair_in_a_school_context_is_below_review(string text)
+    {
+        Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
+    }
+
     [Fact]
     public void A_full_name_without_school_context_is_below_review()
     {

@@ -88,8 +88,10 @@ public static partial class PupilNameDetector
             string explanation;
             if (result.HasSchoolContext || AgeFollows(text.Folded, tokens[last].End))
             {
-                // An unknown first word may be a place or an event ("Alton Towers", "Burns Night"): below review alone.
-                score = knownFirstName || LooksLikeSurname(text.Original, text.OriginalIndex(second.Start)) ? 0.9 : 0.38;
+                // An unknown first word may be a place or an event ("Alton Towers", "Burns Night"): below review alone,
+                // unless the second word is shaped like a surname (McDonald, O'Brien, or double-barrelled Okafor-Drummond).
+                var surnameShaped = last > i + 1 || LooksLikeSurname(text.Original, text.OriginalIndex(second.Start));
+                score = knownFirstName || surnameShaped ? 0.9 : 0.38;
                 explanation = "gives a full name in a school context (year, form, class, photo or age)";
             }
             else
