@@ -162,6 +162,10 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("Michael Rosen's visit was the highlight of the year for Year 3")]
     [InlineData("Year 4's Robin Hood play was brilliant, well done all")]
     [InlineData("Harry Potter's wand came home from the Year 3 workshop in one piece")]
+    [InlineData("Really glad the sixth form had a suicide prevention session, it's so important")]
+    [InlineData("Thank you for the talk on county lines at the parents' forum, really eye opening")]
+    [InlineData("The county lines awareness evening is on Thursday in the hall")]
+    [InlineData("Faggots and peas for the Black Country day dinner, my lad can't wait")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
