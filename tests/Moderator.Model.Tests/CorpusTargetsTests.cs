@@ -97,7 +97,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     // escalated (90% for safeguarding). The blind split was written without seeing the training data or the model:
     // the fairest measure of unseen wording.
     [Theory]
-    [InlineData("heldout", "safeguarding", 0.91, 0.86, 0.83)]
+    [InlineData("heldout", "safeguarding", 0.91, 0.86, 0.86)]
     [InlineData("heldout", "hate", 0.97, 0.89, 0.0)]
     [InlineData("heldout", "abuse", 0.93, 0.0, 0.0)]
     [InlineData("heldout", "offensive", 0.89, 0.0, 0.0)]

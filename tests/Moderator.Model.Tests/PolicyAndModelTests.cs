@@ -51,6 +51,15 @@ public sealed class ModerationPolicyTests
     }
 
     [Fact]
+    public void A_comment_hidden_for_another_rule_that_may_be_a_risk_of_harm_is_escalated()
+    {
+        Assert.Equal(Verdict.HideAndEscalate, ModerationPolicy.Default.Decide(Scores((Category.PupilIdentification, 0.9), (Category.Safeguarding, 0.45)), false, false));
+        Assert.Equal(Verdict.HideAndEscalate, ModerationPolicy.Default.Decide(Scores((Category.Abuse, 0.95), (Category.Safeguarding, 0.4)), false, false));
+        Assert.Equal(Verdict.Hide, ModerationPolicy.Default.Decide(Scores((Category.PupilIdentification, 0.9), (Category.Safeguarding, 0.3)), false, false));
+        Assert.Equal(Verdict.Review, ModerationPolicy.Default.Decide(Scores((Category.Abuse, 0.5), (Category.Safeguarding, 0.45)), false, false));
+    }
+
+    [Fact]
     public void A_page_can_override_thresholds()
     {
         var strict = new ModerationPolicy(new Dictionary<Category, CategoryThresholds> { [Category.Offensive] = new(0.2, 0.3, ModerationPolicy.Never) });
