@@ -52,6 +52,11 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("the police took my dad away and there's no one home")]
     [InlineData("mum says it will hurt but it's part of becoming a woman")]
     [InlineData("they're sending my cousin back home to get married")]
+    [InlineData("my arms look like a barcode lol thank god for long sleeves")]
+    [InlineData("a lad in my year is being blackmailed over some photos")]
+    [InlineData("everyone's doing the blackout challenge in the toilets at lunch")]
+    [InlineData("payback's coming for the whole form, tick tock")]
+    [InlineData("the coach made them strip to their boxers in the changing room")]
     public void Indirect_safeguarding_wording_is_hidden_and_escalated(string text)
     {
         Assert.Equal(Verdict.HideAndEscalate, Score(text).Verdict);
@@ -166,6 +171,9 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("Thank you for the talk on county lines at the parents' forum, really eye opening")]
     [InlineData("The county lines awareness evening is on Thursday in the hall")]
     [InlineData("Faggots and peas for the Black Country day dinner, my lad can't wait")]
+    [InlineData("Tick tock, only three days left to return the trip forms!")]
+    [InlineData("Scan the barcode on the back of the ticket at the door")]
+    [InlineData("He won't be around for the summer fair, we're away that weekend")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
