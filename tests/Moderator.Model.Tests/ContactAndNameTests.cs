@@ -150,10 +150,14 @@ public sealed class PupilNameDetectorTests
     [InlineData("Oluwaseun Adeyemi from Year 6 won the race", "Oluwaseun Adeyemi")]
     [InlineData("Zofia Kowalczyk, she's 8, in 6W", "Zofia Kowalczyk")]
     [InlineData("WELL DONE AMELIA JONES YEAR 2", "AMELIA JONES")]
-    public void Finds_full_names_in_a_school_context(string text, string name)
+    public void Finds_full_names_in_a_school_context(string text, string name) => AssertFindsFullNameInSchoolContext(text, name);
+
+    private static void AssertNoFullNameAtReview(string text) =>
+        Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
+
+    private static void AssertFindsFullNameInSchoolContext(string text, string name)
     {
-        var result = Detect(text);
-        var hit = Assert.Single(result.Hits, h => h.Detector == PupilNameDetector.Name);
+        var hit = Assert.Single(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name);
         Assert.Equal(name, text.Substring(hit.Spans[0].Start, hit.Spans[0].Length));
         Assert.True(hit.Score >= 0.7, $"score {hit.Score}");
     }
@@ -165,49 +169,30 @@ public sealed class PupilNameDetectorTests
     [InlineData("Happy Christmas from Year 6")]
     [InlineData("Well Done Everyone in Reception")]
     [InlineData("Congratulations Amelia and Jayden from year 2")]
-    public void Allows_first_names_alone_and_staff_titles(string text)
-    {
-        Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
-    }
+    public void Allows_first_names_alone_and_staff_titles(string text) => AssertNoFullNameAtReview(text);
 
     [Theory]
     [InlineData("Bilal Hussain (7 yrs) won the colouring contest", "Bilal Hussain")]
     [InlineData("Maximilian Brandt, 12, please thank him for showing my son around", "Maximilian Brandt")]
     [InlineData("our little Precious Mensah is only 4 and already knows her phonics", "Precious Mensah")]
     [InlineData("Jake Holmes is 9 today!", "Jake Holmes")]
-    public void A_childs_age_straight_after_a_full_name_is_school_context(string text, string name)
-    {
-        var hit = Assert.Single(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name);
-        Assert.Equal(name, text.Substring(hit.Spans[0].Start, hit.Spans[0].Length));
-        Assert.True(hit.Score >= 0.7, $"score {hit.Score}");
-    }
+    public void A_childs_age_straight_after_a_full_name_is_school_context(string text, string name) => AssertFindsFullNameInSchoolContext(text, name);
 
     [Theory]
     [InlineData("Jake Holmes, 9 goals this season and counting")]
     [InlineData("Jake Holmes is 5 minutes away, save him a seat")]
     [InlineData("Jake Holmes, 42, from the parish council opened the fete")]
-    public void Numbers_after_a_name_that_are_not_a_childs_age_are_not_school_context(string text)
-    {
-        Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
-    }
+    public void Numbers_after_a_name_that_are_not_a_childs_age_are_not_school_context(string text) => AssertNoFullNameAtReview(text);
 
     [Theory]
     [InlineData("Well done Zephyrine Okafor-Drummond in Year 4", "Zephyrine Okafor-Drummond")]
     [InlineData("Tremayne Mensah-Cole, year 9, scored twice", "Tremayne Mensah-Cole")]
-    public void A_double_barrelled_surname_marks_an_unfamiliar_first_name_as_a_name(string text, string name)
-    {
-        var hit = Assert.Single(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name);
-        Assert.Equal(name, text.Substring(hit.Spans[0].Start, hit.Spans[0].Length));
-        Assert.True(hit.Score >= 0.7, $"score {hit.Score}");
-    }
+    public void A_double_barrelled_surname_marks_an_unfamiliar_first_name_as_a_name(string text, string name) => AssertFindsFullNameInSchoolContext(text, name);
 
     [Theory]
     [InlineData("Year 6 loved Alton Towers")]
     [InlineData("Year 4 are off to Burns Night at the village hall")]
-    public void An_unfamiliar_capitalised_pair_in_a_school_context_is_below_review(string text)
-    {
-        Assert.DoesNotContain(Detect(text).Hits, h => h.Detector == PupilNameDetector.Name && h.Score >= ContactDetectorTests.ReviewThreshold);
-    }
+    public void An_unfamiliar_capitalised_pair_in_a_school_context_is_below_review(string text) => AssertNoFullNameAtReview(text);
 
     [Fact]
     public void A_full_name_without_school_context_is_below_review()
