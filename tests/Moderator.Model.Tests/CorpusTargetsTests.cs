@@ -101,7 +101,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     [InlineData("heldout", "hate", 0.97, 0.89, 0.0)]
     [InlineData("heldout", "abuse", 0.93, 0.0, 0.0)]
     [InlineData("heldout", "offensive", 0.89, 0.0, 0.0)]
-    [InlineData("blind", "safeguarding", 0.99, 0.90, 0.88)]
+    [InlineData("blind", "safeguarding", 0.98, 0.90, 0.88)]
     [InlineData("blind", "hate", 0.90, 0.81, 0.0)]
     [InlineData("blind", "pupil_identification", 0.96, 0.92, 0.0)]
     [InlineData("blind", "abuse", 0.95, 0.0, 0.0)]

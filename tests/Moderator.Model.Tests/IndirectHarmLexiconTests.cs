@@ -174,6 +174,9 @@ public sealed class IndirectHarmLexiconTests
     [InlineData("Tick tock, only three days left to return the trip forms!")]
     [InlineData("Scan the barcode on the back of the ticket at the door")]
     [InlineData("He won't be around for the summer fair, we're away that weekend")]
+    [InlineData("My last post as PTA chair, thanks for three brilliant years")]
+    [InlineData("Free robux links are a scam, please tell your kids not to click them")]
+    [InlineData("Anyone need a Year 7 maths set? My son's moved on and won't need it")]
     public void Innocent_sentences_sharing_words_with_indirect_harm_stay_below_review(string text)
     {
         var assessment = Score(text);
