@@ -91,6 +91,20 @@ public sealed class ClassifierTests
     }
 
     [Fact]
+    public void An_offensive_public_tweet_never_becomes_a_negative_for_the_school_only_heads()
+    {
+        var data = TinyCorpus();
+        data.Add(new LabelledComment("i will find you and end you", 1 << (int)Category.Offensive, "public.tsv", 2) { IsSchool = false });
+        var unlabelled = SmallOptions(7) with { Training = SmallOptions(7).Training with { PublicNegativeWeight = 0 } };
+        var weighted = SmallOptions(7) with { Training = SmallOptions(7).Training with { PublicNegativeWeight = 0.25 } };
+
+        var (_, _, without) = ModelTrainer.Train(data, TestModels.Lexicons, unlabelled);
+        var (_, _, with) = ModelTrainer.Train(data, TestModels.Lexicons, weighted);
+
+        Assert.Equal(without.Weights, with.Weights);
+    }
+
+    [Fact]
     public void The_clean_weight_is_kept_in_the_header_and_makes_clean_comments_count_more()
     {
         var data = TinyCorpus();

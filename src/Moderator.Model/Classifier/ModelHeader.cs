@@ -2,10 +2,10 @@ namespace Moderator.Model.Classifier;
 
 /// <summary>How a classifier was trained (stored in the model file so a model can be reproduced).</summary>
 /// <param name="PublicNegativeWeight">
-/// How much a public tweet counts as a negative for the heads the public sets carry no labels for (safeguarding, pupil
-/// identification, spam): 0 (the default) leaves them unlabelled there. A small weight teaches those heads what ordinary
-/// tweets look like, so they fire far less on them, but on the development split it also sent more school comments to
-/// review (models/MODEL_CARD.md).
+/// How much a clean public tweet counts as a negative for the heads the public sets carry no labels for (safeguarding,
+/// pupil identification, spam): 0 (the default) leaves them unlabelled there; offensive tweets always stay unlabelled
+/// for them. A small weight teaches those heads what ordinary tweets look like, so they fire far less on them, but on
+/// the development split it also hid fewer school safeguarding comments (models/MODEL_CARD.md).
 /// </param>
 /// <param name="CleanWeight">
 /// How much more a clean or complaint school comment counts than another school comment. A harmful comment that a

@@ -61,9 +61,12 @@ public static class ModelTrainer
                 : (float)(settings.SchoolWeight * settings.CleanWeight);
 
             // The public datasets say nothing about grooming, self-harm, pupils' details, spam or complaints: for those
-            // heads a tweet is unlabelled, not a negative, unless PublicNegativeWeight makes it a light negative there
-            // (measured in models/MODEL_CARD.md: fewer false flags on tweets, more on school comments; off by default).
-            headMasks[i] = examples[i].IsSchool ? AllHeads : settings.PublicNegativeWeight > 0 ? PublicDataHeads | PublicNegativeHeads : PublicDataHeads;
+            // heads a tweet is unlabelled, not a negative, unless PublicNegativeWeight makes a clean tweet a light
+            // negative there (measured in models/MODEL_CARD.md; off by default). An offensive tweet stays unlabelled:
+            // "I'll find you and end you" is offensive to the annotators and may well be a threat to us.
+            headMasks[i] = examples[i].IsSchool ? AllHeads
+                : settings.PublicNegativeWeight > 0 && !examples[i].IsFlagged ? PublicDataHeads | PublicNegativeHeads
+                : PublicDataHeads;
         }
 
         log?.Invoke("features ready");

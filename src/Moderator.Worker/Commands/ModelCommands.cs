@@ -44,7 +44,7 @@ public static class ModelCommands
         var command = new Command("train", "Train the moderation model on the school corpus (and the shared datasets) and write the model file.");
         var publicNegativeWeight = new Option<double>("--public-negative-weight")
         {
-            Description = "How much a public tweet counts as a negative for the safeguarding, pupil identification and spam heads (0 = unlabelled there).",
+            Description = "How much a clean public tweet counts as a negative for the safeguarding, pupil identification and spam heads (0 = unlabelled there).",
             DefaultValueFactory = _ => TrainingSettings.Default.PublicNegativeWeight,
         };
         var cleanWeight = new Option<double>("--clean-weight")
