@@ -5,15 +5,21 @@
 # on the training part (plus ../shared/datasets when present), and evaluates it on the development part, optionally
 # with threshold overrides:
 #
-#   scripts/model-dev-split.sh [--seed N] [--keep DIR] [-- evaluate options such as --thresholds hate=0.3,0.55,never]
+#   scripts/model-dev-split.sh [--seed N] [--keep DIR] [--public-holdout] [-- evaluate options such as --thresholds hate=0.3,0.55,never]
+#
+# --public-holdout also holds out a fifth of every shared dataset (same hash rule), trains on the rest and, after the
+# school development report, scores the held-out tweets: an out-of-sample estimate on public comments.
+# Train options (such as --public-negative-weight 0.1) can be passed in TRAIN_OPTIONS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seed=20261122
 work=""
+public=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --seed) seed="$2"; shift 2 ;;
     --keep) work="$2"; shift 2 ;;
+    --public-holdout) public=1; shift ;;
     --) shift; break ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -21,27 +27,47 @@ done
 work="${work:-$(mktemp -d)}"
 mkdir -p "$work/train" "$work/dev"
 
-python3 - "$seed" "$work" seeds/corpus/train-*.tsv <<'PY'
+datasets=../shared/datasets
+public_files=()
+if [[ $public == 1 && -d $datasets ]]; then public_files=("$datasets"/*.tsv); fi
+python3 - "$seed" "$work" seeds/corpus/train-*.tsv "${public_files[@]}" <<'PY'
 import hashlib, os, sys
 seed, work, files = sys.argv[1], sys.argv[2], sys.argv[3:]
 for path in files:
     name = os.path.basename(path)
+    if not name.startswith("train-"):
+        # A shared dataset: its training part goes where `train --datasets` reads, its held-out part beside it.
+        name = "public-" + name
     with open(path, encoding="utf-8") as f:
         header, *lines = f.read().splitlines()
     parts = {"train": [header], "dev": [header]}
     for line in lines:
-        text = line.split("\t", 1)[-1]
+        text = line.split("\t")[1] if name.startswith("public-") else line.split("\t", 1)[-1]
         digest = hashlib.sha256(f"{seed}:{text}".encode()).digest()
         parts["dev" if digest[0] < 52 else "train"].append(line)
     for part, rows in parts.items():
-        with open(os.path.join(work, part, name.replace("train-", part + "-")), "w", encoding="utf-8") as out:
+        if name.startswith("public-"):
+            target = os.path.join(work, "public-" + part, name[len("public-"):])
+        else:
+            target = os.path.join(work, part, name.replace("train-", part + "-"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as out:
             out.write("\n".join(rows) + "\n")
 PY
 
 moderator() { dotnet "src/Moderator.Worker/bin/Release/net10.0/moderator.dll" "$@"; }
 if [[ ! -f src/Moderator.Worker/bin/Release/net10.0/moderator.dll ]]; then dotnet build src/Moderator.Worker -c Release -v q >&2; fi
 if [[ ! -f "$work/dev.bin" ]]; then
-  moderator train --corpus "$work/train" --out "$work/dev.bin" >&2
+  dataset_option=()
+  if [[ $public == 1 ]]; then dataset_option=(--datasets "$work/public-train"); fi
+  # shellcheck disable=SC2086 # TRAIN_OPTIONS is a list of options
+  moderator train --corpus "$work/train" "${dataset_option[@]}" ${TRAIN_OPTIONS:-} --out "$work/dev.bin" >&2
 fi
 echo "development split in $work (seed $seed)" >&2
 moderator evaluate --model "$work/dev.bin" --data "$work/dev/dev-*.tsv" "$@"
+if [[ $public == 1 && -d "$work/public-dev" ]]; then
+  for file in "$work"/public-dev/*.tsv; do
+    echo "public tweets held out of training: $file" >&2
+    moderator evaluate --model "$work/dev.bin" --data "$file" "$@"
+  done
+fi
