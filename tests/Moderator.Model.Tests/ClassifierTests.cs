@@ -227,6 +227,17 @@ public sealed class MetricsTests
         bool[] truth = [true, false, false, false];
         Assert.Equal((2.0 / 3 + 0.8) / 2, CrossValidation.MacroF1(scores, truth), 6);
     }
+
+    [Fact]
+    public void Flagging_everything_has_a_perfect_recall_but_a_poor_macro_f1_and_a_false_positive_rate_of_one()
+    {
+        double[] scores = [0.9, 0.9, 0.9, 0.9];
+        bool[] truth = [true, false, false, false];
+        var m = BinaryMetrics.Compute(scores, truth, 0.5);
+        Assert.Equal(1.0, m.Recall, 6);
+        Assert.Equal(1.0, m.FalsePositiveRate, 6);
+        Assert.Equal(0.4 / 2, m.MacroF1, 6);
+    }
 }
 
 public sealed class ModelFilesTests

@@ -102,7 +102,10 @@ public sealed class ModelCommandsTests
             var pupil = report.RootElement.GetProperty("per_category").GetProperty("pupil_identification");
             Assert.Equal(1, pupil.GetProperty("positives").GetInt32());
             Assert.Equal(1.0, pupil.GetProperty("recall").GetDouble());
-            Assert.Equal(1.0, report.RootElement.GetProperty("flagged_vs_clean").GetProperty("recall").GetDouble());
+            var flagged = report.RootElement.GetProperty("flagged_vs_clean");
+            Assert.Equal(1.0, flagged.GetProperty("recall").GetDouble());
+            Assert.Equal(0.0, flagged.GetProperty("false_positive_rate").GetDouble());
+            Assert.Equal(1.0, flagged.GetProperty("macro_f1").GetDouble());
             Assert.Equal(4, report.RootElement.GetProperty("comments").GetInt32());
         }
         finally

@@ -53,7 +53,7 @@ public static class CrossValidation
             var baselineMetrics = BinaryMetrics.Compute(baselineScores, truth, 0.5);
 
             var result = new FoldResult(k + 1, test.Count, MacroF1(modelScores, truth), MacroF1(baselineScores, truth),
-                modelMetrics.RocAuc, baselineMetrics.RocAuc, FalsePositiveRate(modelMetrics), FalsePositiveRate(baselineMetrics));
+                modelMetrics.RocAuc, baselineMetrics.RocAuc, modelMetrics.FalsePositiveRate, baselineMetrics.FalsePositiveRate);
             log?.Invoke($"fold {k + 1}/{folds}: model macro-F1 {result.ModelMacroF1:F3}, baseline {result.BaselineMacroF1:F3}");
             results.Add(result);
         }
@@ -75,10 +75,6 @@ public static class CrossValidation
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(truth);
-        var positive = BinaryMetrics.Compute(scores, truth, 0.5).F1;
-        var negative = BinaryMetrics.Compute(scores.Select(s => 1 - s).ToList(), truth.Select(t => !t).ToList(), 0.5 + 1e-12).F1;
-        return (positive + negative) / 2;
+        return BinaryMetrics.Compute(scores, truth, 0.5).MacroF1;
     }
-
-    private static double FalsePositiveRate(BinaryMetrics m) => m.Negatives == 0 ? 0 : (double)m.FalsePositives / m.Negatives;
 }

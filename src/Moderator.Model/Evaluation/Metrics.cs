@@ -3,6 +3,24 @@ namespace Moderator.Model.Evaluation;
 /// <summary>Binary classification quality at one threshold, plus threshold-free ROC AUC and PR AUC (average precision).</summary>
 public sealed record BinaryMetrics(int Positives, int Negatives, int TruePositives, int FalsePositives, double Precision, double Recall, double F1, double RocAuc, double PrAuc)
 {
+    /// <summary>Share of the negatives predicted positive.</summary>
+    public double FalsePositiveRate => Negatives == 0 ? 0 : (double)FalsePositives / Negatives;
+
+    /// <summary>
+    /// The mean of the positive class's F1 and the negative class's F1 at the threshold: OffensEval's measure, which
+    /// a model cannot raise by flagging everything.
+    /// </summary>
+    public double MacroF1
+    {
+        get
+        {
+            var trueNegatives = Negatives - FalsePositives;
+            var falseNegatives = Positives - TruePositives;
+            var negativeF1 = trueNegatives == 0 ? 0 : 2.0 * trueNegatives / (2.0 * trueNegatives + falseNegatives + FalsePositives);
+            return (F1 + negativeF1) / 2;
+        }
+    }
+
     public static BinaryMetrics Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> truth, double threshold)
     {
         ArgumentNullException.ThrowIfNull(scores);

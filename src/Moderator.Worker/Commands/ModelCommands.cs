@@ -538,6 +538,7 @@ internal static class Reports
 
         var f = report.FlaggedVsClean;
         s.AppendLine(CultureInfo.InvariantCulture, $"{"flagged vs clean",-20} {f.Positives,5} {f.Negatives,5}   {f.Precision,7:F3}  {f.Recall,7:F3}  {f.F1,6:F3}  {f.RocAuc,7:F3}  {f.PrAuc,6:F3}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"flagged vs clean: macro-F1 {f.MacroF1:F3}, false-positive rate {f.FalsePositiveRate:F3}");
         s.AppendLine("actions by true label  n     review+  hidden  escalated  review-only");
         foreach (var a in report.Actions)
         {
@@ -579,6 +580,8 @@ internal static class Reports
         precision = Math.Round(m.Precision, 4),
         recall = Math.Round(m.Recall, 4),
         f1 = Math.Round(m.F1, 4),
+        macro_f1 = Math.Round(m.MacroF1, 4),
+        false_positive_rate = Math.Round(m.FalsePositiveRate, 4),
         roc_auc = double.IsNaN(m.RocAuc) ? (double?)null : Math.Round(m.RocAuc, 4),
         pr_auc = double.IsNaN(m.PrAuc) ? (double?)null : Math.Round(m.PrAuc, 4),
     };
