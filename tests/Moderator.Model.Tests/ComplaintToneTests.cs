@@ -11,7 +11,7 @@ public sealed class ComplaintToneTests(CommittedModelFixture fixture) : IClassFi
     [Fact]
     public void A_complaint_with_only_a_classifier_tone_score_is_allowed_without_reasons()
     {
-        var assessment = fixture.Model.Score("The head is a disgrace and I will be complaining to the governors and Ofsted");
+        var assessment = fixture.Model.Score("The head is a disgrace and I will be complaining to the governors and the council");
 
         Assert.Contains(ModelAssessment.ComplaintTag, assessment.Tags);
         Assert.True(assessment.Scores[Category.Abuse] >= ModerationPolicy.Default.ThresholdsFor(Category.Abuse).Review,
