@@ -35,23 +35,19 @@ import hashlib, os, sys
 seed, work, files = sys.argv[1], sys.argv[2], sys.argv[3:]
 for path in files:
     name = os.path.basename(path)
-    if not name.startswith("train-"):
-        # A shared dataset: its training part goes where `train --datasets` reads, its held-out part beside it.
-        name = "public-" + name
+    # A shared dataset's parts go to public-train (where `train --datasets` reads) and public-dev, under its own name.
+    public = not name.startswith("train-")
     with open(path, encoding="utf-8") as f:
         header, *lines = f.read().splitlines()
     parts = {"train": [header], "dev": [header]}
     for line in lines:
-        text = line.split("\t")[1] if name.startswith("public-") else line.split("\t", 1)[-1]
+        text = line.split("\t")[1] if public else line.split("\t", 1)[-1]
         digest = hashlib.sha256(f"{seed}:{text}".encode()).digest()
         parts["dev" if digest[0] < 52 else "train"].append(line)
     for part, rows in parts.items():
-        if name.startswith("public-"):
-            target = os.path.join(work, "public-" + part, name[len("public-"):])
-        else:
-            target = os.path.join(work, part, name.replace("train-", part + "-"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as out:
+        folder = os.path.join(work, "public-" + part if public else part)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, name if public else name.replace("train-", part + "-")), "w", encoding="utf-8") as out:
             out.write("\n".join(rows) + "\n")
 PY
 
