@@ -172,6 +172,19 @@ public sealed class PupilNameDetectorTests
     public void Allows_first_names_alone_and_staff_titles(string text) => AssertNoFullNameAtReview(text);
 
     [Theory]
+    [InlineData("OMG its Chloe Hargreaves from 10H on the news", "Chloe Hargreaves")]
+    [InlineData("Ruby Atkinson yr3 read so well today", "Ruby Atkinson")]
+    [InlineData("Imogen Hartley-Scott, Y10, brilliant Lady Macbeth", "Imogen Hartley-Scott")]
+    [InlineData("Well done Daniel Okoro in 11R for the maths prize", "Daniel Okoro")]
+    [InlineData("Sophie Walsh yr12 got into the county squad", "Sophie Walsh")]
+    public void Secondary_forms_and_year_groups_are_school_context(string text, string name) => AssertFindsFullNameInSchoolContext(text, name);
+
+    [Theory]
+    [InlineData("Sarah Jones ran the 10K for the school roof fund")]
+    [InlineData("Peter Hughes raised 12p short of the target, can anyone help")]
+    public void Quantities_after_ten_to_thirteen_are_not_forms(string text) => AssertNoFullNameAtReview(text);
+
+    [Theory]
     [InlineData("Bilal Hussain (7 yrs) won the colouring contest", "Bilal Hussain")]
     [InlineData("Maximilian Brandt, 12, please thank him for showing my son around", "Maximilian Brandt")]
     [InlineData("our little Precious Mensah is only 4 and already knows her phonics", "Precious Mensah")]

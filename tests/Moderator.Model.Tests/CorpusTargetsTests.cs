@@ -103,7 +103,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     [InlineData("heldout", "offensive", 0.89, 0.0, 0.0)]
     [InlineData("blind", "safeguarding", 0.99, 0.92, 0.89)]
     [InlineData("blind", "hate", 0.94, 0.81, 0.0)]
-    [InlineData("blind", "pupil_identification", 0.96, 0.92, 0.0)]
+    [InlineData("blind", "pupil_identification", 0.98, 0.94, 0.0)]
     [InlineData("blind", "abuse", 0.95, 0.0, 0.0)]
     [InlineData("blind", "offensive", 0.90, 0.0, 0.0)]
     [InlineData("blind", "spam", 0.96, 0.0, 0.0)]

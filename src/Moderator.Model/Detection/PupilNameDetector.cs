@@ -180,7 +180,7 @@ public static partial class PupilNameDetector
         return true;
     }
 
-    /// <summary>Year groups ("year 4", "Y6"), forms ("4B", "6W", "RM"), class words and photo words.</summary>
+    /// <summary>Year groups ("year 4", "Y6", "Y10"), forms ("4B", "6W", "10H", "RM"), class words and photo words.</summary>
     internal static bool HasSchoolContext(NormalisedText text)
     {
         var tokens = text.Tokens;
@@ -198,7 +198,21 @@ public static partial class PupilNameDetector
                 return true;
             }
 
-            if (key.Length == 3 && key[0] == 'y' && key[1] == 'r' && char.IsAsciiDigit(key[2]))
+            // "yr3" and secondary years and forms ("10h", "11r", "13b", "y10", "yr12") are read from the folded text,
+            // because the key of a token of three or more characters reads its digits as letters ("yr3" → "yre").
+            // A unit letter after 10-13 is a quantity ("10k run", "12m", "10p", "10g"), not a form.
+            var raw = text.Folded.AsSpan(tokens[i].Start, tokens[i].Length);
+            if (raw.Length == 3 && raw[0] == 'y' && raw[1] == 'r' && char.IsAsciiDigit(raw[2]))
+            {
+                return true;
+            }
+
+            if (raw.Length == 3 && IsSecondaryYear(raw[..2]) && char.IsAsciiLetter(raw[2]) && raw[2] is not ('k' or 'm' or 'p' or 'g'))
+            {
+                return true;
+            }
+
+            if ((raw.Length == 3 && raw[0] == 'y' && IsSecondaryYear(raw[1..])) || (raw.Length == 4 && raw[0] == 'y' && raw[1] == 'r' && IsSecondaryYear(raw[2..])))
             {
                 return true;
             }
@@ -206,4 +220,6 @@ public static partial class PupilNameDetector
 
         return false;
     }
+
+    private static bool IsSecondaryYear(ReadOnlySpan<char> digits) => digits is ['1', '0' or '1' or '2' or '3'];
 }

@@ -38,7 +38,7 @@ public static class ModelCommands
         var noDatasets = new Option<bool>("--no-datasets") { Description = "Train on the school corpus only." };
         var output = new Option<string?>("--out") { Description = "Where to write the model file (default models/" + ModelFile.FileName + ")." };
         var seed = new Option<int>("--seed") { Description = "Random seed (same data and seed give the same bytes).", DefaultValueFactory = _ => TrainingSettings.Default.Seed };
-        var version = new Option<string>("--model-version") { Description = "Model version written into the header.", DefaultValueFactory = _ => "1.1.0" };
+        var version = new Option<string>("--model-version") { Description = "Model version written into the header.", DefaultValueFactory = _ => "1.1.1" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the data.", DefaultValueFactory = _ => TrainingSettings.Default.Epochs };
 
         var command = new Command("train", "Train the moderation model on the school corpus (and the shared datasets) and write the model file.");
