@@ -192,27 +192,15 @@ public static partial class PupilNameDetector
                 return true;
             }
 
-            // Forms and year groups: "4b", "6w", "y6", "yr3", "rb".
+            // Forms and year groups of two characters: "4b", "6w", "y6".
             if (key.Length == 2 && ((char.IsAsciiDigit(key[0]) && key[0] is >= '1' and <= '9' && char.IsAsciiLetter(key[1])) || (key[0] == 'y' && char.IsAsciiDigit(key[1]))))
             {
                 return true;
             }
 
-            // "yr3" and secondary years and forms ("10h", "11r", "13b", "y10", "yr12") are read from the folded text,
-            // because the key of a token of three or more characters reads its digits as letters ("yr3" → "yre").
-            // A unit letter after 10-13 is a quantity ("10k run", "12m", "10p", "10g"), not a form.
-            var raw = text.Folded.AsSpan(tokens[i].Start, tokens[i].Length);
-            if (raw.Length == 3 && raw[0] == 'y' && raw[1] == 'r' && char.IsAsciiDigit(raw[2]))
-            {
-                return true;
-            }
-
-            if (raw.Length == 3 && IsSecondaryYear(raw[..2]) && char.IsAsciiLetter(raw[2]) && raw[2] is not ('k' or 'm' or 'p' or 'g'))
-            {
-                return true;
-            }
-
-            if ((raw.Length == 3 && raw[0] == 'y' && IsSecondaryYear(raw[1..])) || (raw.Length == 4 && raw[0] == 'y' && raw[1] == 'r' && IsSecondaryYear(raw[2..])))
+            // "yr3" and secondary years and forms are read from the folded text, because the key of a token of three or
+            // more characters reads its digits as letters ("yr3" → "yre", "10h" → "loh").
+            if (IsLongYearOrForm(text.Folded.AsSpan(tokens[i].Start, tokens[i].Length)))
             {
                 return true;
             }
@@ -221,5 +209,10 @@ public static partial class PupilNameDetector
         return false;
     }
 
-    private static bool IsSecondaryYear(ReadOnlySpan<char> digits) => digits is ['1', '0' or '1' or '2' or '3'];
+    /// <summary>"yr3", "yr12", "y10", "10h"; a unit letter after 10-13 is a quantity ("10k run", "12m", "10p", "10g").</summary>
+    private static bool IsLongYearOrForm(ReadOnlySpan<char> token) => token is
+        ['y', 'r', >= '0' and <= '9']
+        or ['y', 'r', '1', >= '0' and <= '3']
+        or ['y', '1', >= '0' and <= '3']
+        or ['1', >= '0' and <= '3', >= 'a' and <= 'z' and not ('k' or 'm' or 'p' or 'g')];
 }
