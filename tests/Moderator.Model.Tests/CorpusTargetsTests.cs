@@ -17,6 +17,7 @@ public sealed class CommittedModelFixture
         Blind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind-*.tsv")));
         Evasions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "evasions.tsv")]));
         LookAlikes = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "lookalikes.tsv")]));
+        IdentityMentions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "identity-mentions.tsv")]));
     }
 
     public ModerationModel Model { get; }
@@ -31,6 +32,9 @@ public sealed class CommittedModelFixture
     public EvaluationReport Evasions { get; }
 
     public EvaluationReport LookAlikes { get; }
+
+    /// <summary>Warm and fair comments naming 34 identities in the same templates (seeds/corpus/tools/make_identity_mentions.py).</summary>
+    public EvaluationReport IdentityMentions { get; }
 
     public static ActionRates Rates(EvaluationReport report, string group) => report.Actions.Single(a => a.Group == group);
 
@@ -156,5 +160,19 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.True(clean.ReviewOrStronger <= 0.071, $"clean look-alikes reviewed {clean.ReviewOrStronger:P1}");
         Assert.True(clean.Hidden <= 0.006, $"clean look-alikes hidden {clean.Hidden:P1}");
         Assert.Equal(0, complaint.Hidden);
+    }
+
+    // Identity-term bias (models/MODEL_CARD.md, "Identity mentions"): measured 44 of 476 clean template comments reviewed
+    // and 16 hidden, nearly all "Welcome to all our new {identity} families" (hate, classifier only); none of the 102
+    // complaints reviewed. A known weakness held as a floor: any more fails.
+    [Fact]
+    public void Comments_naming_an_identity_warmly_are_reviewed_and_hidden_no_more_than_measured()
+    {
+        var clean = CommittedModelFixture.Rates(fixture.IdentityMentions, "clean");
+        var complaint = CommittedModelFixture.Rates(fixture.IdentityMentions, "complaint");
+        Assert.Equal(476, clean.Count);
+        Assert.True(clean.ReviewOrStronger * clean.Count <= 44.0001, $"identity mentions reviewed {clean.ReviewOrStronger:P1}");
+        Assert.True(clean.Hidden * clean.Count <= 16.0001, $"identity mentions hidden {clean.Hidden:P1}");
+        Assert.Equal(0, complaint.ReviewOrStronger);
     }
 }
