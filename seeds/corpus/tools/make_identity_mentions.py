@@ -44,13 +44,17 @@ COMPLAINT = [
 ]
 
 
-def main() -> None:
+def write(identities: list[str], clean: list[str], complaint: list[str]) -> None:
+    """Prints the TSV: every clean template, then every complaint template, for each identity in turn."""
     print("labels\ttext")
-    for identity in IDENTITIES:
-        for template in CLEAN:
-            print("clean\t" + template.format(a=identity))
-        for template in COMPLAINT:
-            print("complaint\t" + template.format(a=identity, A=identity[0].upper() + identity[1:]))
+    for identity in identities:
+        for label, templates in (("clean", clean), ("complaint", complaint)):
+            for template in templates:
+                print(label + "\t" + template.format(a=identity, A=identity[0].upper() + identity[1:]))
+
+
+def main() -> None:
+    write(IDENTITIES, CLEAN, COMPLAINT)
 
 
 if __name__ == "__main__":

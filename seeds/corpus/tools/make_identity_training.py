@@ -10,7 +10,7 @@ reviews by about a point. Kept so that measurement can be repeated; training rea
 Usage: python3 seeds/corpus/tools/make_identity_training.py > FILE
 """
 
-from make_identity_mentions import IDENTITIES
+from make_identity_mentions import IDENTITIES, write
 
 UNSEEN = {"Sikh", "Catholic", "Black British", "mixed-race", "Romanian", "Somali", "Welsh", "Roma", "lesbian",
           "non-binary", "deaf", "dyslexic", "foster"}
@@ -39,14 +39,7 @@ COMPLAINT = [
 
 
 def main() -> None:
-    print("labels\ttext")
-    for identity in IDENTITIES:
-        if identity in UNSEEN:
-            continue
-        for template in CLEAN:
-            print("clean\t" + template.format(a=identity))
-        for template in COMPLAINT:
-            print("complaint\t" + template.format(a=identity))
+    write([identity for identity in IDENTITIES if identity not in UNSEEN], CLEAN, COMPLAINT)
 
 
 if __name__ == "__main__":
