@@ -162,9 +162,9 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.Equal(0, complaint.Hidden);
     }
 
-    // Identity-term bias (models/MODEL_CARD.md, "Identity mentions"): measured 44 of 476 clean template comments reviewed
-    // and 16 hidden, nearly all "Welcome to all our new {identity} families" (hate, classifier only); none of the 102
-    // complaints reviewed. A known weakness held as a floor: any more fails.
+    // Identity-term bias (models/MODEL_CARD.md, eleventh revision, "Identity mentions"): measured 44 of 476 clean template
+    // comments reviewed and 16 hidden; all 16 hidden and 32 of the reviewed are "Welcome to all our new {identity}
+    // families" (hate, classifier only); none of the 102 complaints reviewed. A known weakness held as a floor: any more fails.
     [Fact]
     public void Comments_naming_an_identity_warmly_are_reviewed_and_hidden_no_more_than_measured()
     {

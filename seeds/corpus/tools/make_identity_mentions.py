@@ -8,7 +8,7 @@ more than the rest. Evaluation only: training never reads this file.
 Usage: python3 seeds/corpus/tools/make_identity_mentions.py > seeds/corpus/identity-mentions.tsv
 """
 
-# (adjective as in "a Muslim family", plural noun as in "Muslim families" is adjective + " families")
+# Each is written as it reads before a noun ("a Muslim family", "Muslim families"); {A} capitalises it at a sentence start.
 IDENTITIES = [
     "Muslim", "Jewish", "Hindu", "Sikh", "Christian", "Catholic",
     "Black", "Black British", "Asian", "white", "mixed-race",
