@@ -81,6 +81,8 @@ public sealed class ContactDetectorTests
     [InlineData("Apartment 12b upstairs", "Apartment 12b")]
     [InlineData("she lives at 22 Church St. Come and get her", "22 Church St")]
     [InlineData("he's at 4 Mill St round the back", "4 Mill St")]
+    [InlineData("drop it at 7 Front Row by the church", "7 Front Row")]
+    [InlineData("we're at 12 Clarence Place now", "12 Clarence Place")]
     public void Finds_street_addresses_and_flats(string text, string address)
     {
         var hit = Assert.Single(Contacts(text), h => h.Explanation.Contains("address", StringComparison.Ordinal) || h.Explanation.Contains("flat", StringComparison.Ordinal));
@@ -94,6 +96,9 @@ public sealed class ContactDetectorTests
     [InlineData("3-1 win against St Mary's, well played lads")]
     [InlineData("we drew 2:2 with the lads from St John Fisher")]
     [InlineData("year 4 sang 2 songs at St Peter's church")]
+    [InlineData("So proud of Amelia in 4B, first place in the spelling bee")]
+    [InlineData("Well done Year 6, joint first place at the cross country")]
+    [InlineData("That's our Jayden in 3C, front row with the trophy")]
     public void Ignores_numbers_near_street_words_that_are_not_addresses(string text)
     {
         Assert.DoesNotContain(Contacts(text), h => h.Explanation.Contains("address", StringComparison.Ordinal) || h.Explanation.Contains("flat", StringComparison.Ordinal));
@@ -182,6 +187,8 @@ public sealed class PupilNameDetectorTests
     [Theory]
     [InlineData("Sarah Jones ran the 10K for the school roof fund")]
     [InlineData("Peter Hughes raised 12p short of the target, can anyone help")]
+    [InlineData("Peter Hughes swam 10m without armbands")]
+    [InlineData("Sarah Jones says 11g of sugar a bar is too much")]
     public void Quantities_after_ten_to_thirteen_are_not_forms(string text) => AssertNoFullNameAtReview(text);
 
     [Theory]

@@ -33,6 +33,11 @@ public static partial class ContactDetector
         "the a an to of in on at and or for from by my his her our your their up down into out over back this that is was".Split(' '),
         StringComparer.Ordinal);
 
+    private static readonly HashSet<string> OrdinalWords = new(
+        "first second third fourth fifth sixth seventh eighth ninth tenth last joint equal".Split(' '), StringComparer.Ordinal);
+
+    private static readonly HashSet<string> PositionWords = new("top front back middle bottom".Split(' '), StringComparer.Ordinal);
+
     private static readonly string[] NumberWords =
         ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"];
 
@@ -229,13 +234,35 @@ public static partial class ContactDetector
         foreach (Match match in StreetAddress().Matches(text.Folded))
         {
             var words = match.Groups["words"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (words.Any(AddressFillerWords.Contains) || IsMatchScore(text.Folded, match.Index) || IsSaint(text, match))
+            if (words.Any(AddressFillerWords.Contains) || IsMatchScore(text.Folded, match.Index) || IsSaint(text, match) || IsPlacing(match, words))
             {
                 continue;
             }
 
             result.Add(new DetectorHit(Category.PupilIdentification, 0.88, Name, "contains a street address", [text.ToOriginal(match.Index, match.Length)]));
         }
+    }
+
+    /// <summary>
+    /// "Amelia in 4B, first place in the spelling bee", "Year 4, front row": a form or year group before a placing or a
+    /// row in a photo, not a house number before "... Place" or "... Row".
+    /// </summary>
+    private static bool IsPlacing(Match match, string[] words)
+    {
+        var value = match.Value;
+        if (!(value.EndsWith("place", StringComparison.Ordinal) || value.EndsWith("pl", StringComparison.Ordinal) || value.EndsWith("row", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        if (OrdinalWords.Contains(words[^1]))
+        {
+            return true;
+        }
+
+        // "front row" is a street in some towns ("7 Front Row"): a position only after a form ("3C") or a comma.
+        var afterNumber = value[value.AsSpan().IndexOfAnyExceptInRange('0', '9')];
+        return PositionWords.Contains(words[^1]) && (char.IsAsciiLetter(afterNumber) || afterNumber == ',');
     }
 
     /// <summary>"3-1 win against St Mary's": the number is the second half of a score, not a house number.</summary>
