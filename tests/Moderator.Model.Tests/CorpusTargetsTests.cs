@@ -18,6 +18,7 @@ public sealed class CommittedModelFixture
         Evasions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "evasions.tsv")]));
         LookAlikes = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "lookalikes.tsv")]));
         IdentityMentions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "identity-mentions.tsv")]));
+        FirstNameMentions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "first-name-mentions.tsv")]));
     }
 
     public ModerationModel Model { get; }
@@ -35,6 +36,9 @@ public sealed class CommittedModelFixture
 
     /// <summary>Warm and fair comments naming 34 identities in the same templates (seeds/corpus/tools/make_identity_mentions.py).</summary>
     public EvaluationReport IdentityMentions { get; }
+
+    /// <summary>A pupil's first name with a form (allowed) and the same sentences with a surname (seeds/corpus/tools/make_first_name_mentions.py).</summary>
+    public EvaluationReport FirstNameMentions { get; }
 
     public static ActionRates Rates(EvaluationReport report, string group) => report.Actions.Single(a => a.Group == group);
 
@@ -174,5 +178,21 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.True(clean.ReviewOrStronger * clean.Count <= 44.0001, $"identity mentions reviewed {clean.ReviewOrStronger:P1}");
         Assert.True(clean.Hidden * clean.Count <= 16.0001, $"identity mentions hidden {clean.Hidden:P1}");
         Assert.Equal(0, complaint.ReviewOrStronger);
+    }
+
+    // The policies' line around pupils' names (models/MODEL_CARD.md, twelfth revision, "First names"): the committed file
+    // with today's detectors reviews 34 of the 144 first-name-only praise lines and hides 11 (the classifier alone, on
+    // pupil identification), and hides 87 of the 96 lines that add a surname. Before the street-address fix it hid 27 of
+    // the 144 ("in 4B, first place" read as an address). A floor for the false alarms and for the identifying lines.
+    [Fact]
+    public void First_names_with_a_form_are_hidden_no_more_than_measured_and_full_names_are_still_hidden()
+    {
+        var firstNames = CommittedModelFixture.Rates(fixture.FirstNameMentions, "clean");
+        var fullNames = CommittedModelFixture.Rates(fixture.FirstNameMentions, "pupil_identification");
+        Assert.Equal(144, firstNames.Count);
+        Assert.True(firstNames.ReviewOrStronger * firstNames.Count <= 34.0001, $"first names reviewed {firstNames.ReviewOrStronger:P1}");
+        Assert.True(firstNames.Hidden * firstNames.Count <= 11.0001, $"first names hidden {firstNames.Hidden:P1}");
+        Assert.Equal(96, fullNames.Count);
+        Assert.True(fullNames.Hidden * fullNames.Count >= 86.9999, $"full names hidden {fullNames.Hidden:P1}");
     }
 }
