@@ -210,6 +210,17 @@ public sealed class PupilNameDetectorTests
     public void A_double_barrelled_surname_marks_an_unfamiliar_first_name_as_a_name(string text, string name) => AssertFindsFullNameInSchoolContext(text, name);
 
     [Theory]
+    [InlineData("Our Gracie-Mai Turner is in the red tutu, Year 1", "Gracie-Mai Turner")]
+    [InlineData("Well done Ellie-May O'Connor in 2B", "Ellie-May O'Connor")]
+    [InlineData("Lily-Rose Armitage-Hughes, year 3, read beautifully", "Lily-Rose Armitage-Hughes")]
+    public void A_hyphenated_given_name_with_a_surname_is_a_full_name(string text, string name) => AssertFindsFullNameInSchoolContext(text, name);
+
+    [Theory]
+    [InlineData("Well done Ellie-May in 2B")]
+    [InlineData("Year 6 loved the Non-Uniform Day")]
+    public void A_hyphenated_given_name_alone_is_not_a_full_name(string text) => AssertNoFullNameAtReview(text);
+
+    [Theory]
     [InlineData("Year 6 loved Alton Towers")]
     [InlineData("Year 4 are off to Burns Night at the village hall")]
     public void An_unfamiliar_capitalised_pair_in_a_school_context_is_below_review(string text) => AssertNoFullNameAtReview(text);

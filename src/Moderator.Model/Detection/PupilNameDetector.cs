@@ -71,19 +71,29 @@ public static partial class PupilNameDetector
                 }
             }
 
-            var span = text.ToOriginal(first.Start, tokens[last].End - first.Start);
+            // A hyphenated given name ("Gracie-Mai Turner", "Ellie-May O'Connor") is one given name: the pair starts at its
+            // first part, and it is known when its first part is ("May" alone would be the month).
+            var givenStart = i;
+            if (i > 0 && IsNameShaped(tokens[i - 1]) && tokens[i - 1].End + 1 == first.Start && text.Folded[tokens[i - 1].End] == '-' &&
+                lexicons.FirstNamesLookup.Contains(text.Key(tokens[i - 1])))
+            {
+                givenStart = i - 1;
+            }
+
+            var given = tokens[givenStart];
+            var span = text.ToOriginal(given.Start, tokens[last].End - given.Start);
 
             var firstKey = text.Key(first);
             var secondKey = text.Key(second);
             if (!IsNameShaped(first) || !IsNameShaped(second) || (first.Shape & TokenShape.Numeric) != 0 ||
-                lexicons.NotNamesLookup.Contains(firstKey) || lexicons.NotNamesLookup.Contains(secondKey) ||
-                (i > 0 && TitleLookup.Contains(text.Key(tokens[i - 1]))) || secondKey.Length < 2 || firstKey.Length < 2 ||
-                IsRomanNumeral(secondKey) || result.IsInnocent(first.Start, tokens[last].End))
+                (givenStart == i && lexicons.NotNamesLookup.Contains(firstKey)) || lexicons.NotNamesLookup.Contains(secondKey) ||
+                (givenStart > 0 && TitleLookup.Contains(text.Key(tokens[givenStart - 1]))) || secondKey.Length < 2 || firstKey.Length < 2 ||
+                IsRomanNumeral(secondKey) || result.IsInnocent(given.Start, tokens[last].End))
             {
                 continue;
             }
 
-            var knownFirstName = lexicons.FirstNamesLookup.Contains(firstKey);
+            var knownFirstName = givenStart < i || lexicons.FirstNamesLookup.Contains(firstKey);
             double score;
             string explanation;
             if (result.HasSchoolContext || AgeFollows(text.Folded, tokens[last].End))
