@@ -182,6 +182,8 @@ public sealed class PupilNameDetectorTests
     [InlineData("Imogen Hartley-Scott, Y10, brilliant Lady Macbeth", "Imogen Hartley-Scott")]
     [InlineData("Well done Daniel Okoro in 11R for the maths prize", "Daniel Okoro")]
     [InlineData("Sophie Walsh yr12 got into the county squad", "Sophie Walsh")]
+    [InlineData("The invitations for Grace Thornton's party are in 4T's book bags", "Grace Thornton's")]
+    [InlineData("Jake Holmes read at 10H's assembly", "Jake Holmes")]
     public void Secondary_forms_and_year_groups_are_school_context(string text, string name) => AssertFindsFullNameInSchoolContext(text, name);
 
     [Theory]

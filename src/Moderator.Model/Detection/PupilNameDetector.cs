@@ -210,7 +210,14 @@ public static partial class PupilNameDetector
 
             // "yr3" and secondary years and forms are read from the folded text, because the key of a token of three or
             // more characters reads its digits as letters ("yr3" → "yre", "10h" → "loh").
-            if (IsLongYearOrForm(text.Folded.AsSpan(tokens[i].Start, tokens[i].Length)))
+            var folded = text.Folded.AsSpan(tokens[i].Start, tokens[i].Length);
+            if (IsLongYearOrForm(folded))
+            {
+                return true;
+            }
+
+            // A possessive form ("in 4T's book bags", "10H's assembly"): the key reads "4t's" as a word.
+            if (folded.EndsWith("'s") && folded.Length > 2 && (IsShortForm(folded[..^2]) || IsLongYearOrForm(folded[..^2])))
             {
                 return true;
             }
@@ -218,6 +225,8 @@ public static partial class PupilNameDetector
 
         return false;
     }
+
+    private static bool IsShortForm(ReadOnlySpan<char> token) => token is [>= '1' and <= '9', >= 'a' and <= 'z'] or ['y', >= '0' and <= '9'];
 
     /// <summary>"yr3", "yr12", "y10", "10h"; a unit letter after 10-13 is a quantity ("10k run", "12m", "10p", "10g").</summary>
     private static bool IsLongYearOrForm(ReadOnlySpan<char> token) => token is
