@@ -203,7 +203,7 @@ public static partial class PupilNameDetector
             }
 
             // Forms and year groups of two characters: "4b", "6w", "y6".
-            if (key.Length == 2 && ((char.IsAsciiDigit(key[0]) && key[0] is >= '1' and <= '9' && char.IsAsciiLetter(key[1])) || (key[0] == 'y' && char.IsAsciiDigit(key[1]))))
+            if (IsShortForm(key))
             {
                 return true;
             }
@@ -226,6 +226,7 @@ public static partial class PupilNameDetector
         return false;
     }
 
+    /// <summary>"4b", "6w", "y6": a form or year group of two characters (folded, lower case).</summary>
     private static bool IsShortForm(ReadOnlySpan<char> token) => token is [>= '1' and <= '9', >= 'a' and <= 'z'] or ['y', >= '0' and <= '9'];
 
     /// <summary>"yr3", "yr12", "y10", "10h"; a unit letter after 10-13 is a quantity ("10k run", "12m", "10p", "10g").</summary>
