@@ -75,8 +75,8 @@ for seed in $seeds; do
       python3 - "$dll" "$model" "$work/$kind-$seed-$name.tsv" "${files[@]}" <<'PY'
 import json, subprocess, sys
 dll, model, out, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-rows = [l.split("\t", 1)[0] for f in files for l in open(f, encoding="utf-8").read().splitlines()[1:] if l.strip()]
-texts = [l.split("\t", 1)[1] for f in files for l in open(f, encoding="utf-8").read().splitlines()[1:] if l.strip()]
+lines = [l.split("\t", 1) for f in files for l in open(f, encoding="utf-8").read().splitlines()[1:] if l.strip()]
+rows, texts = [lab for lab, _ in lines], [text for _, text in lines]
 p = subprocess.run(["dotnet", dll, "score", "--model", model], input="\n".join(t.replace("\n", " ") for t in texts) + "\n",
                    capture_output=True, text=True, check=True)
 verdicts = [json.loads(x)["verdict"] for x in p.stdout.splitlines()]
