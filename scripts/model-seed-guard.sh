@@ -7,7 +7,10 @@
 #
 #   scripts/model-seed-guard.sh --work DIR [--seeds "20261122 1 2"] [--add 'seeds/corpus/candidates/batch12-*.tsv']
 #                               [--candidate-lexicons DIR] [--candidate-options "--school-weight 2.3"]
+#                               [--candidate-dll OTHER-CHECKOUT/src/Moderator.Worker/bin/Release/net10.0/moderator.dll]
 #
+# --candidate-dll trains and scores the candidate with another build (a branch with scoring-time code changes), so the
+# baseline stays this checkout's code, lexicons and options, and the candidate is exactly what would ship.
 # --add routes each labelled line into the train-*.tsv file of its first label (safeguarding before pupils, hate,
 # abuse, offensive, spam, clean, complaint), as an adopted batch would be. Baseline options come from BASELINE_OPTIONS.
 set -euo pipefail
@@ -17,6 +20,7 @@ seeds="20261122 1 2"
 add=()
 lexicons=seeds/lexicons
 options=""
+candidate_dll=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) work="$2"; shift 2 ;;
@@ -24,12 +28,15 @@ while [[ $# -gt 0 ]]; do
     --add) read -r -a more <<< "$2"; for pattern in "${more[@]}"; do for f in $pattern; do add+=("$f"); done; done; shift 2 ;;
     --candidate-lexicons) lexicons="$2"; shift 2 ;;
     --candidate-options) options="$2"; shift 2 ;;
+    --candidate-dll) candidate_dll="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 [[ -n $work ]] || { echo "--work DIR is required" >&2; exit 2; }
 dll=src/Moderator.Worker/bin/Release/net10.0/moderator.dll
 [[ -f $dll ]] || dotnet build src/Moderator.Worker -c Release -v q >&2
+[[ -n $candidate_dll ]] || candidate_dll=$dll
+[[ -f $candidate_dll ]] || { echo "no candidate build at $candidate_dll" >&2; exit 2; }
 moderator() { dotnet "$dll" "$@"; }
 datasets=()
 if [[ -d ../shared/datasets ]]; then datasets=(--datasets ../shared/datasets); else datasets=(--no-datasets); fi
@@ -61,18 +68,19 @@ sets=(seeds/corpus/heldout-*.tsv seeds/corpus/blind-*.tsv)
 for seed in $seeds; do
   for kind in baseline candidate; do
     model="$work/$kind-$seed.bin"
+    build=$dll; [[ $kind == candidate ]] && build=$candidate_dll
     if [[ ! -f $model ]]; then
       if [[ $kind == baseline ]]; then
         # shellcheck disable=SC2086 # option lists
         moderator train --corpus "$work/baseline-corpus" "${datasets[@]}" --seed "$seed" --model-version guard ${BASELINE_OPTIONS:-} --out "$model" >&2
       else
         # shellcheck disable=SC2086
-        moderator train --corpus "$work/candidate-corpus" --lexicons "$lexicons" "${datasets[@]}" --seed "$seed" --model-version guard $options --out "$model" >&2
+        dotnet "$candidate_dll" train --corpus "$work/candidate-corpus" --lexicons "$lexicons" "${datasets[@]}" --seed "$seed" --model-version guard $options --out "$model" >&2
       fi
     fi
     for name in splits evasions lookalikes identity-mentions first-name-mentions; do
       case $name in splits) files=("${sets[@]}") ;; *) files=("seeds/corpus/$name.tsv") ;; esac
-      python3 - "$dll" "$model" "$work/$kind-$seed-$name.tsv" "${files[@]}" <<'PY'
+      python3 - "$build" "$model" "$work/$kind-$seed-$name.tsv" "${files[@]}" <<'PY'
 import json, subprocess, sys
 dll, model, out, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 lines = [l.split("\t", 1) for f in files for l in open(f, encoding="utf-8").read().splitlines()[1:] if l.strip()]
