@@ -127,10 +127,13 @@ def measures(kind, seed):
     return m
 
 results = {(k, s): measures(k, s) for k in ("baseline", "candidate") for s in seeds}
-print(f"{'held-out + blind pooled; per seed ' + ', '.join(seeds):<52} {'baseline':>24} {'candidate':>24} {'mean change':>12}")
+# The last column is the spread a mean change must clear: the baseline models' standard deviation times sqrt(2/n), the
+# standard deviation of a difference between two means of n models (models/MODEL_CARD.md, thirteenth revision).
+print(f"{'held-out + blind pooled; per seed ' + ', '.join(seeds):<52} {'baseline':>24} {'candidate':>24} {'mean change':>12} {'noise (sd)':>10}")
 for key in results[("baseline", seeds[0])]:
     b = [results[("baseline", s)][key] for s in seeds]
     c = [results[("candidate", s)][key] for s in seeds]
     fmt = lambda xs: " ".join(f"{x:.1f}" if isinstance(x, float) else str(x) for x in xs)
-    print(f"{key:<52} {fmt(b):>24} {fmt(c):>24} {statistics.mean(c) - statistics.mean(b):>+12.2f}")
+    noise = statistics.stdev(b) * (2 / len(b)) ** 0.5 if len(b) > 1 else float("nan")
+    print(f"{key:<52} {fmt(b):>24} {fmt(c):>24} {statistics.mean(c) - statistics.mean(b):>+12.2f} {noise:>10.2f}")
 PY
