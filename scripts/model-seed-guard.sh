@@ -37,7 +37,6 @@ dll=src/Moderator.Worker/bin/Release/net10.0/moderator.dll
 [[ -f $dll ]] || dotnet build src/Moderator.Worker -c Release -v q >&2
 [[ -n $candidate_dll ]] || candidate_dll=$dll
 [[ -f $candidate_dll ]] || { echo "no candidate build at $candidate_dll" >&2; exit 2; }
-moderator() { dotnet "$dll" "$@"; }
 datasets=()
 if [[ -d ../shared/datasets ]]; then datasets=(--datasets ../shared/datasets); else datasets=(--no-datasets); fi
 
@@ -72,10 +71,10 @@ for seed in $seeds; do
     if [[ ! -f $model ]]; then
       if [[ $kind == baseline ]]; then
         # shellcheck disable=SC2086 # option lists
-        moderator train --corpus "$work/baseline-corpus" "${datasets[@]}" --seed "$seed" --model-version guard ${BASELINE_OPTIONS:-} --out "$model" >&2
+        dotnet "$build" train --corpus "$work/baseline-corpus" "${datasets[@]}" --seed "$seed" --model-version guard ${BASELINE_OPTIONS:-} --out "$model" >&2
       else
         # shellcheck disable=SC2086
-        dotnet "$candidate_dll" train --corpus "$work/candidate-corpus" --lexicons "$lexicons" "${datasets[@]}" --seed "$seed" --model-version guard $options --out "$model" >&2
+        dotnet "$build" train --corpus "$work/candidate-corpus" --lexicons "$lexicons" "${datasets[@]}" --seed "$seed" --model-version guard $options --out "$model" >&2
       fi
     fi
     for name in splits evasions lookalikes identity-mentions first-name-mentions; do
