@@ -30,26 +30,7 @@ mkdir -p "$work/train" "$work/dev"
 datasets=../shared/datasets
 public_files=()
 if [[ $public == 1 && -d $datasets ]]; then public_files=("$datasets"/*.tsv); fi
-python3 - "$seed" "$work" seeds/corpus/train-*.tsv "${public_files[@]}" <<'PY'
-import hashlib, os, sys
-seed, work, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-for path in files:
-    name = os.path.basename(path)
-    # A shared dataset's parts go to public-train (where `train --datasets` reads) and public-dev, under its own name.
-    public = not name.startswith("train-")
-    with open(path, encoding="utf-8") as f:
-        header, *lines = f.read().splitlines()
-    parts = {"train": [header], "dev": [header]}
-    for line in lines:
-        text = line.split("\t")[1] if public else line.split("\t", 1)[-1]
-        digest = hashlib.sha256(f"{seed}:{text}".encode()).digest()
-        parts["dev" if digest[0] < 52 else "train"].append(line)
-    for part, rows in parts.items():
-        folder = os.path.join(work, "public-" + part if public else part)
-        os.makedirs(folder, exist_ok=True)
-        with open(os.path.join(folder, name if public else name.replace("train-", part + "-")), "w", encoding="utf-8") as out:
-            out.write("\n".join(rows) + "\n")
-PY
+python3 scripts/dev-split.py "$seed" "$work" seeds/corpus/train-*.tsv "${public_files[@]}"
 
 moderator() { dotnet "src/Moderator.Worker/bin/Release/net10.0/moderator.dll" "$@"; }
 if [[ ! -f src/Moderator.Worker/bin/Release/net10.0/moderator.dll ]]; then dotnet build src/Moderator.Worker -c Release -v q >&2; fi

@@ -8,6 +8,12 @@
 #   scripts/model-seed-guard.sh --work DIR [--seeds "20261122 1 2"] [--add 'seeds/corpus/candidates/batch12-*.tsv']
 #                               [--candidate-lexicons DIR] [--candidate-options "--school-weight 2.3"]
 #                               [--candidate-dll OTHER-CHECKOUT/src/Moderator.Worker/bin/Release/net10.0/moderator.dll]
+#                               [--split "7 11 13"]
+#
+# --split SEEDS measures on development splits instead (a round per split seed; all its models pooled), so a candidate is judged there before it spends the held-out
+# and blind files: the training files, the shared datasets and the candidate lines are split as
+# scripts/model-dev-split.sh splits them (scripts/dev-split.py), both models train on the training part (the candidate
+# also on its lines' training part) and both are scored on the baseline's development part.
 #
 # --candidate-dll trains and scores the candidate with another build (a branch with scoring-time code changes), so the
 # baseline stays this checkout's code, lexicons and options, and the candidate is exactly what would ship.
@@ -21,6 +27,7 @@ add=()
 lexicons=seeds/lexicons
 options=""
 candidate_dll=""
+splits=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) work="$2"; shift 2 ;;
@@ -29,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --candidate-lexicons) lexicons="$2"; shift 2 ;;
     --candidate-options) options="$2"; shift 2 ;;
     --candidate-dll) candidate_dll="$2"; shift 2 ;;
+    --split) splits="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -39,11 +47,38 @@ dll=src/Moderator.Worker/bin/Release/net10.0/moderator.dll
 [[ -f $candidate_dll ]] || { echo "no candidate build at $candidate_dll" >&2; exit 2; }
 datasets=()
 if [[ -d ../shared/datasets ]]; then datasets=(--datasets ../shared/datasets); else datasets=(--no-datasets); fi
+# One round per development split (or one on held-out + blind): its own folder, corpora and models.
+rounds=()
+for round in ${splits:-heldout}; do
+  dir=$work; [[ $round == heldout ]] || dir=$work/dev-$round
+  rounds+=("$dir")
+  corpus=(seeds/corpus/train-*.tsv)
+  sets=(seeds/corpus/heldout-*.tsv seeds/corpus/blind-*.tsv)
+  round_add=("${add[@]}")
+  # The test sets are read only on held-out + blind; a development round scores its split and the candidate lines'
+  # own development fifth ("added"), and never opens a test file.
+  names="splits evasions lookalikes identity-mentions first-name-mentions"
+  added=()
+  round_datasets=("${datasets[@]}")
+  if [[ $round != heldout ]]; then
+    public=()
+    if [[ -d ../shared/datasets ]]; then public=(../shared/datasets/*.tsv); round_datasets=(--datasets "$dir/split/public-train"); fi
+    python3 scripts/dev-split.py "$round" "$dir/split" "${corpus[@]}" "${public[@]}"
+    corpus=("$dir"/split/train/train-*.tsv)
+    sets=("$dir"/split/dev/dev-*.tsv)
+    names="splits"
+    if [[ ${#add[@]} -gt 0 ]]; then
+      # The candidate lines' own development fifth is left out of training too, as model-dev-split.sh would.
+      python3 scripts/dev-split.py "$round" "$dir/split-add" "${add[@]}"
+      round_add=("$dir"/split-add/public-train/*.tsv)
+      added=("$dir"/split-add/public-dev/*.tsv)
+    fi
+  fi
 
-mkdir -p "$work/baseline-corpus" "$work/candidate-corpus"
-cp seeds/corpus/train-*.tsv "$work/baseline-corpus/"
-cp seeds/corpus/train-*.tsv "$work/candidate-corpus/"
-python3 - "$work/candidate-corpus" "${add[@]}" <<'PY'
+  mkdir -p "$dir/baseline-corpus" "$dir/candidate-corpus"
+  cp "${corpus[@]}" "$dir/baseline-corpus/"
+  cp "${corpus[@]}" "$dir/candidate-corpus/"
+  python3 - "$dir/candidate-corpus" "${round_add[@]}" <<'PY'
 import os, sys
 folder, files = sys.argv[1], sys.argv[2:]
 route = [("safeguarding", "train-harmful-safeguarding.tsv"), ("pupil_identification", "train-pupil-identification.tsv"),
@@ -63,23 +98,23 @@ for target, lines in routed.items():
     print(f"candidate: {len(lines)} lines added to {target}", file=sys.stderr)
 PY
 
-sets=(seeds/corpus/heldout-*.tsv seeds/corpus/blind-*.tsv)
-for seed in $seeds; do
-  for kind in baseline candidate; do
-    model="$work/$kind-$seed.bin"
-    build=$dll; [[ $kind == candidate ]] && build=$candidate_dll
-    if [[ ! -f $model ]]; then
-      if [[ $kind == baseline ]]; then
-        # shellcheck disable=SC2086 # option lists
-        dotnet "$build" train --corpus "$work/baseline-corpus" "${datasets[@]}" --seed "$seed" --model-version guard ${BASELINE_OPTIONS:-} --out "$model" >&2
-      else
-        # shellcheck disable=SC2086
-        dotnet "$build" train --corpus "$work/candidate-corpus" --lexicons "$lexicons" "${datasets[@]}" --seed "$seed" --model-version guard $options --out "$model" >&2
+  for seed in $seeds; do
+    for kind in baseline candidate; do
+      model="$dir/$kind-$seed.bin"
+      build=$dll; [[ $kind == candidate ]] && build=$candidate_dll
+      if [[ ! -f $model ]]; then
+        if [[ $kind == baseline ]]; then
+          # shellcheck disable=SC2086 # option lists
+          dotnet "$build" train --corpus "$dir/baseline-corpus" "${round_datasets[@]}" --seed "$seed" --model-version guard ${BASELINE_OPTIONS:-} --out "$model" >&2
+        else
+          # shellcheck disable=SC2086
+          dotnet "$build" train --corpus "$dir/candidate-corpus" --lexicons "$lexicons" "${round_datasets[@]}" --seed "$seed" --model-version guard $options --out "$model" >&2
+        fi
       fi
-    fi
-    for name in splits evasions lookalikes identity-mentions first-name-mentions; do
-      case $name in splits) files=("${sets[@]}") ;; *) files=("seeds/corpus/$name.tsv") ;; esac
-      python3 - "$build" "$model" "$work/$kind-$seed-$name.tsv" "${files[@]}" <<'PY'
+      [[ ${#added[@]} -eq 0 ]] || names="splits added"
+      for name in $names; do
+        case $name in splits) files=("${sets[@]}") ;; added) files=("${added[@]}") ;; *) files=("seeds/corpus/$name.tsv") ;; esac
+        python3 - "$build" "$model" "$dir/$kind-$seed-$name.tsv" "${files[@]}" <<'PY'
 import json, subprocess, sys
 dll, model, out, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 lines = [l.split("\t", 1) for f in files for l in open(f, encoding="utf-8").read().splitlines()[1:] if l.strip()]
@@ -90,24 +125,37 @@ verdicts = [json.loads(x)["verdict"] for x in p.stdout.splitlines()]
 assert len(verdicts) == len(rows)
 open(out, "w", encoding="utf-8").write("".join(f"{lab}\t{v}\n" for lab, v in zip(rows, verdicts)))
 PY
+      done
     done
   done
 done
 
-python3 - "$work" $seeds <<'PY'
-import statistics, sys
-work, seeds = sys.argv[1], sys.argv[2:]
+python3 - "$seeds" "${rounds[@]}" <<'PY'
+import os, statistics, sys
+seeds, rounds = sys.argv[1].split(), sys.argv[2:]
+models = [(folder, seed) for folder in rounds for seed in seeds]
 harm = ["safeguarding", "hate", "pupil_identification", "abuse", "offensive", "spam"]
 hidden = {"Hide", "HideAndEscalate"}
 
-def read(kind, seed, name):
-    return [l.rstrip("\n").split("\t") for l in open(f"{work}/{kind}-{seed}-{name}.tsv", encoding="utf-8")]
+def read(kind, model, name):
+    folder, seed = model
+    return [l.rstrip("\n").split("\t") for l in open(f"{folder}/{kind}-{seed}-{name}.tsv", encoding="utf-8")]
 
-def measures(kind, seed):
-    rows = read(kind, seed, "splits")
-    def rate(group, test):
-        sel = [v for lab, v in rows if (lab in ("clean", "complaint") if group == "clean+complaint" else group in lab.split(","))]
-        return 100 * sum(test(v) for v in sel) / len(sel)
+def has(kind, model, name):
+    return os.path.exists(f"{model[0]}/{kind}-{model[1]}-{name}.tsv")
+
+def member(lab, group):
+    if group in ("clean+complaint", "harmful"):
+        return (lab in ("clean", "complaint")) == (group == "clean+complaint")
+    return group in lab.split(",")
+
+def rate_of(rows, group, test):
+    sel = [v for lab, v in rows if member(lab, group)]
+    return 100 * sum(test(v) for v in sel) / len(sel) if sel else float("nan")
+
+def measures(kind, model):
+    rows = read(kind, model, "splits")
+    rate = lambda group, test: rate_of(rows, group, test)
     m = {"harmful mean reviewed": statistics.mean(rate(g, lambda v: v != "Allow") for g in harm)}
     for g in harm:
         m[f"{g} reviewed"] = rate(g, lambda v: v != "Allow")
@@ -116,22 +164,30 @@ def measures(kind, seed):
     m["clean+complaint reviewed"] = rate("clean+complaint", lambda v: v != "Allow")
     m["clean+complaint hidden"] = rate("clean+complaint", lambda v: v in hidden)
     m["clean+complaint hidden (comments)"] = sum(lab in ("clean", "complaint") and v in hidden for lab, v in rows)
-    m["evasions flagged (comments)"] = sum(lab not in ("clean", "complaint") and v != "Allow" for lab, v in read(kind, seed, "evasions"))
-    m["look-alikes reviewed (comments)"] = sum(v != "Allow" for _, v in read(kind, seed, "lookalikes"))
-    m["look-alikes hidden (comments)"] = sum(v in hidden for _, v in read(kind, seed, "lookalikes"))
+    if has(kind, model, "added"):
+        added = read(kind, model, "added")
+        m["added lines' dev fifth: harmful reviewed"] = rate_of(added, "harmful", lambda v: v != "Allow")
+        m["added lines' dev fifth: clean+complaint reviewed"] = rate_of(added, "clean+complaint", lambda v: v != "Allow")
+        m["added lines' dev fifth: clean+complaint hidden"] = rate_of(added, "clean+complaint", lambda v: v in hidden)
+    if not has(kind, model, "evasions"):
+        return m
+    m["evasions flagged (comments)"] = sum(lab not in ("clean", "complaint") and v != "Allow" for lab, v in read(kind, model, "evasions"))
+    m["look-alikes reviewed (comments)"] = sum(v != "Allow" for _, v in read(kind, model, "lookalikes"))
+    m["look-alikes hidden (comments)"] = sum(v in hidden for _, v in read(kind, model, "lookalikes"))
     for name in ("identity-mentions", "first-name-mentions"):
-        rows2 = read(kind, seed, name)
+        rows2 = read(kind, model, name)
         m[f"{name} clean+complaint hidden (comments)"] = sum(lab in ("clean", "complaint") and v in hidden for lab, v in rows2)
-    m["first-name-mentions full names hidden (comments)"] = sum(lab == "pupil_identification" and v in hidden for lab, v in read(kind, seed, "first-name-mentions"))
+    m["first-name-mentions full names hidden (comments)"] = sum(lab == "pupil_identification" and v in hidden for lab, v in read(kind, model, "first-name-mentions"))
     return m
 
-results = {(k, s): measures(k, s) for k in ("baseline", "candidate") for s in seeds}
+results = {(k, m): measures(k, m) for k in ("baseline", "candidate") for m in models}
 # The last column is the spread a mean change must clear: the baseline models' standard deviation times sqrt(2/n), the
 # standard deviation of a difference between two means of n models (models/MODEL_CARD.md, thirteenth revision).
-print(f"{'held-out + blind pooled; per seed ' + ', '.join(seeds):<52} {'baseline':>24} {'candidate':>24} {'mean change':>12} {'noise (sd)':>10}")
-for key in results[("baseline", seeds[0])]:
-    b = [results[("baseline", s)][key] for s in seeds]
-    c = [results[("candidate", s)][key] for s in seeds]
+where = "held-out + blind pooled" if rounds == [rounds[0]] and "/dev-" not in rounds[0] else "development splits " + ", ".join(r.rsplit("-", 1)[-1] for r in rounds)
+print(f"{where + '; per seed ' + ', '.join(seeds):<52} {'baseline':>24} {'candidate':>24} {'mean change':>12} {'noise (sd)':>10}")
+for key in results[("baseline", models[0])]:
+    b = [results[("baseline", m)][key] for m in models]
+    c = [results[("candidate", m)][key] for m in models]
     fmt = lambda xs: " ".join(f"{x:.1f}" if isinstance(x, float) else str(x) for x in xs)
     noise = statistics.stdev(b) * (2 / len(b)) ** 0.5 if len(b) > 1 else float("nan")
     print(f"{key:<52} {fmt(b):>24} {fmt(c):>24} {statistics.mean(c) - statistics.mean(b):>+12.2f} {noise:>10.2f}")
