@@ -151,7 +151,7 @@ def member(lab, group):
 
 def rate_of(rows, group, test):
     sel = [v for lab, v in rows if member(lab, group)]
-    return 100 * sum(test(v) for v in sel) / len(sel) if sel else float("nan")
+    return 100 * sum(test(v) for v in sel) / len(sel) if sel else None
 
 def measures(kind, model):
     rows = read(kind, model, "splits")
@@ -185,9 +185,13 @@ results = {(k, m): measures(k, m) for k in ("baseline", "candidate") for m in mo
 # standard deviation of a difference between two means of n models (models/MODEL_CARD.md, thirteenth revision).
 where = "held-out + blind pooled" if rounds == [rounds[0]] and "/dev-" not in rounds[0] else "development splits " + ", ".join(r.rsplit("-", 1)[-1] for r in rounds)
 print(f"{where + '; per seed ' + ', '.join(seeds):<52} {'baseline':>24} {'candidate':>24} {'mean change':>12} {'noise (sd)':>10}")
-for key in results[("baseline", models[0])]:
-    b = [results[("baseline", m)][key] for m in models]
-    c = [results[("candidate", m)][key] for m in models]
+keys = dict.fromkeys(key for r in results.values() for key in r)
+for key in keys:
+    # A rate over no comments (no harmful line in an innocent batch's development fifth) is left out.
+    b = [x for m in models if (x := results[("baseline", m)].get(key)) is not None]
+    c = [x for m in models if (x := results[("candidate", m)].get(key)) is not None]
+    if not b or not c:
+        continue
     fmt = lambda xs: " ".join(f"{x:.1f}" if isinstance(x, float) else str(x) for x in xs)
     noise = statistics.stdev(b) * (2 / len(b)) ** 0.5 if len(b) > 1 else float("nan")
     print(f"{key:<52} {fmt(b):>24} {fmt(c):>24} {statistics.mean(c) - statistics.mean(b):>+12.2f} {noise:>10.2f}")
