@@ -10,10 +10,12 @@
 #                               [--candidate-dll OTHER-CHECKOUT/src/Moderator.Worker/bin/Release/net10.0/moderator.dll]
 #                               [--split "7 11 13"]
 #
-# --split SEEDS measures on development splits instead (a round per split seed; all its models pooled), so a candidate is judged there before it spends the held-out
-# and blind files: the training files, the shared datasets and the candidate lines are split as
-# scripts/model-dev-split.sh splits them (scripts/dev-split.py), both models train on the training part (the candidate
-# also on its lines' training part) and both are scored on the baseline's development part.
+# --split SEEDS measures on development splits instead (a round per split seed; all its models pooled), so a candidate
+# is judged there before it spends the held-out and blind files. The training files, the shared datasets and the
+# candidate lines are split as scripts/model-dev-split.sh splits them (scripts/dev-split.py); both models train on the
+# training part (the candidate also on its lines' training part) and are scored on the baseline's development part,
+# on OLID's held-out fifth (macro-F1, flagged = review or stronger) and on the candidate lines' own development fifth.
+# No test file is opened.
 #
 # --candidate-dll trains and scores the candidate with another build (a branch with scoring-time code changes), so the
 # baseline stays this checkout's code, lexicons and options, and the candidate is exactly what would ship.
@@ -67,6 +69,8 @@ for round in ${splits:-heldout}; do
     corpus=("$dir"/split/train/train-*.tsv)
     sets=("$dir"/split/dev/dev-*.tsv)
     names="splits"
+    # OLID's held-out fifth: the public tweets' out-of-sample check (offensive vs not, flagged = review or stronger).
+    [[ -f $dir/split/public-dev/olid-train.tsv ]] && names="splits olid"
     if [[ ${#add[@]} -gt 0 ]]; then
       # The candidate lines' own development fifth is left out of training too, as model-dev-split.sh would.
       python3 scripts/dev-split.py "$round" "$dir/split-add" "${add[@]}"
@@ -111,9 +115,13 @@ PY
           dotnet "$build" train --corpus "$dir/candidate-corpus" --lexicons "$lexicons" "${round_datasets[@]}" --seed "$seed" --model-version guard $options --out "$model" >&2
         fi
       fi
-      [[ ${#added[@]} -eq 0 ]] || names="splits added"
-      for name in $names; do
-        case $name in splits) files=("${sets[@]}") ;; added) files=("${added[@]}") ;; *) files=("seeds/corpus/$name.tsv") ;; esac
+      for name in $names ${added[0]:+added}; do
+        case $name in
+          splits) files=("${sets[@]}") ;;
+          added) files=("${added[@]}") ;;
+          olid) files=("$dir/split/public-dev/olid-train.tsv") ;;
+          *) files=("seeds/corpus/$name.tsv") ;;
+        esac
         python3 - "$build" "$model" "$dir/$kind-$seed-$name.tsv" "${files[@]}" <<'PY'
 import json, subprocess, sys
 dll, model, out, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
@@ -164,6 +172,12 @@ def measures(kind, model):
     m["clean+complaint reviewed"] = rate("clean+complaint", lambda v: v != "Allow")
     m["clean+complaint hidden"] = rate("clean+complaint", lambda v: v in hidden)
     m["clean+complaint hidden (comments)"] = sum(lab in ("clean", "complaint") and v in hidden for lab, v in rows)
+    if has(kind, model, "olid"):
+        olid = [(lab != "clean", v != "Allow") for lab, v in read(kind, model, "olid")]
+        def f1(positive):
+            tp = sum(t == positive and p == positive for t, p in olid)
+            return 2 * tp / (2 * tp + sum(t != p for t, p in olid)) if tp else 0.0
+        m["OLID held-out fifth: macro-F1 x 100"] = 100 * (f1(True) + f1(False)) / 2
     if has(kind, model, "added"):
         added = read(kind, model, "added")
         m["added lines' dev fifth: harmful reviewed"] = rate_of(added, "harmful", lambda v: v != "Allow")
