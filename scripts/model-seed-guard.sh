@@ -57,8 +57,8 @@ for round in ${splits:-heldout}; do
   corpus=(seeds/corpus/train-*.tsv)
   sets=(seeds/corpus/heldout-*.tsv seeds/corpus/blind-*.tsv)
   round_add=("${add[@]}")
-  # The test sets are read only on held-out + blind; a development round scores its split and the candidate lines'
-  # own development fifth ("added"), and never opens a test file.
+  # The test sets are read only on held-out + blind; a development round scores its split, OLID's held-out fifth and
+  # the candidate lines' own development fifth ("added"), and never opens a test file.
   names="splits evasions lookalikes identity-mentions first-name-mentions"
   added=()
   round_datasets=("${datasets[@]}")
