@@ -76,8 +76,11 @@ for round in ${splits:-heldout}; do
       python3 scripts/dev-split.py "$round" "$dir/split-add" "${add[@]}"
       round_add=("$dir"/split-add/public-train/*.tsv)
       added=("$dir"/split-add/public-dev/*.tsv)
+      names="$names added"
     fi
   fi
+  # The report reads what this run scored, not whatever an earlier run left in the folder.
+  printf '%s\n' $names > "$dir/scored-sets"
 
   mkdir -p "$dir/baseline-corpus" "$dir/candidate-corpus"
   cp "${corpus[@]}" "$dir/baseline-corpus/"
@@ -115,7 +118,7 @@ PY
           dotnet "$build" train --corpus "$dir/candidate-corpus" --lexicons "$lexicons" "${round_datasets[@]}" --seed "$seed" --model-version guard $options --out "$model" >&2
         fi
       fi
-      for name in $names ${added[0]:+added}; do
+      for name in $names; do
         case $name in
           splits) files=("${sets[@]}") ;;
           added) files=("${added[@]}") ;;
@@ -139,7 +142,7 @@ PY
 done
 
 python3 - "$seeds" "${rounds[@]}" <<'PY'
-import os, statistics, sys
+import statistics, sys
 seeds, rounds = sys.argv[1].split(), sys.argv[2:]
 models = [(folder, seed) for folder in rounds for seed in seeds]
 harm = ["safeguarding", "hate", "pupil_identification", "abuse", "offensive", "spam"]
@@ -149,8 +152,10 @@ def read(kind, model, name):
     folder, seed = model
     return [l.rstrip("\n").split("\t") for l in open(f"{folder}/{kind}-{seed}-{name}.tsv", encoding="utf-8")]
 
+scored = {folder: open(f"{folder}/scored-sets", encoding="utf-8").read().split() for folder in rounds}
+
 def has(kind, model, name):
-    return os.path.exists(f"{model[0]}/{kind}-{model[1]}-{name}.tsv")
+    return name in scored[model[0]]
 
 def member(lab, group):
     if group in ("clean+complaint", "harmful"):
