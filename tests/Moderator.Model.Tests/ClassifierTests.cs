@@ -63,7 +63,7 @@ public sealed class ClassifierTests
         var data = TinyCorpus();
         var bytes = ModelTrainer.TrainToBytes(data, TestModels.Lexicons, SmallOptions(7));
         var model = ModerationModel.Load(new MemoryStream(bytes));
-        Assert.Equal(ModelHeader.CurrentFormatVersion, model.Header.FormatVersion);
+        Assert.Equal(ModelHeader.WithoutWordVectorsFormatVersion, model.Header.FormatVersion);
         Assert.Equal("test", model.Header.Version);
         Assert.Equal(12, model.Header.Features.HashBits);
         Assert.Equal(data.Count, model.Header.TrainingExamples);

@@ -22,15 +22,27 @@ public sealed class Featuriser
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    public Featuriser(FeatureSettings settings, float[]? idf)
+    public Featuriser(FeatureSettings settings, float[]? idf, WordVectors? wordVectors = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if ((wordVectors?.Dimensions ?? 0) != settings.EmbeddingDimensions)
+        {
+            throw new InvalidDataException($"The feature settings ask for {settings.EmbeddingDimensions} word-vector dimensions; {wordVectors?.Dimensions ?? 0} were given.");
+        }
+
         _settings = settings;
         _idf = idf;
         _mask = settings.Buckets - 1;
+        WordVectors = wordVectors;
     }
 
     public FeatureSettings Settings => _settings;
+
+    /// <summary>The learned word vectors whose comment mean follows the detector signals (null: none).</summary>
+    public WordVectors? WordVectors { get; }
+
+    /// <summary>The first word-vector feature: after the hashed buckets and the detector signals.</summary>
+    public int EmbeddingOffset => _settings.Buckets + FeatureSettings.DetectorFeatures;
 
     /// <summary>The inverse document frequency per bucket (null: every bucket weighs 1).</summary>
     internal float[]? Idf => _idf;
@@ -51,13 +63,14 @@ public sealed class Featuriser
         return new SparseVector(indices, values);
     }
 
-    /// <summary>The full feature vector: weighted, normalised n-grams plus detector signals.</summary>
+    /// <summary>The full feature vector: weighted, normalised n-grams, detector signals and the comment's word vector.</summary>
     public SparseVector Features(NormalisedText text, DetectionResult detection)
     {
         ArgumentNullException.ThrowIfNull(detection);
         var count = Weigh(text, out var scratch);
-        var indices = new int[count + FeatureSettings.DetectorFeatures];
-        var values = new float[count + FeatureSettings.DetectorFeatures];
+        var embedding = _settings.EmbeddingDimensions;
+        var indices = new int[count + FeatureSettings.DetectorFeatures + embedding];
+        var values = new float[count + FeatureSettings.DetectorFeatures + embedding];
         Array.Copy(scratch.OutIndices, indices, count);
         Array.Copy(scratch.OutValues, values, count);
         var n = count;
@@ -70,6 +83,21 @@ public sealed class Featuriser
                 indices[n] = _settings.Buckets + k;
                 values[n] = signals[k];
                 n++;
+            }
+        }
+
+        if (WordVectors is not null)
+        {
+            Span<float> vector = stackalloc float[embedding];
+            WordVectors.Embed(text, _idf, _mask, vector);
+            for (var d = 0; d < vector.Length; d++)
+            {
+                if (vector[d] != 0)
+                {
+                    indices[n] = EmbeddingOffset + d;
+                    values[n] = vector[d];
+                    n++;
+                }
             }
         }
 
@@ -135,6 +163,9 @@ public sealed class Featuriser
 
     /// <summary>The bucket of a word unigram (used to explain which words drove a score).</summary>
     public int WordBucket(ReadOnlySpan<char> key) => (int)(Hash(WordSeed, key) & (uint)_mask);
+
+    /// <summary>The full 32-bit hash of a word's folded key (its unigram bucket is the low bits); word vectors are keyed by it.</summary>
+    public static uint WordHash(ReadOnlySpan<char> key) => Hash(WordSeed, key);
 
     /// <summary>Counts the n-grams of the text into the thread's scratch table (valid until the next call on this thread).</summary>
     internal Scratch Collect(NormalisedText text)

@@ -163,6 +163,27 @@ public sealed class LinearClassifier
             }
         }
 
+        var wordVectors = Featuriser.WordVectors;
+        if (wordVectors is not null)
+        {
+            Span<float> vector = stackalloc float[wordVectors.Dimensions];
+            wordVectors.Embed(text, Featuriser.Idf, buckets - 1, vector);
+            var offset = Featuriser.EmbeddingOffset;
+            for (var d = 0; d < vector.Length; d++)
+            {
+                if (vector[d] == 0)
+                {
+                    continue;
+                }
+
+                var row = _rows.AsSpan(_rowsOffset + (offset + d) * RowWidth, HeadCount);
+                for (var h = 0; h < HeadCount; h++)
+                {
+                    sums[h] += row[h] * vector[d];
+                }
+            }
+        }
+
         for (var h = 0; h < HeadCount; h++)
         {
             logits[h] = sums[h];

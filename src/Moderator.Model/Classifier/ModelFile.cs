@@ -9,7 +9,7 @@ namespace Moderator.Model.Classifier;
 /// The versioned binary model file. Layout (little-endian, BinaryWriter strings):
 /// magic "MODRMODL", format version, model version, training-data SHA-256, example count, feature settings,
 /// training settings, head names with bias and Platt A/B, lexicon files (name, text), IDF per bucket (float16),
-/// weights feature-major (float16), then a SHA-256 of everything before it. No timestamps: the same data and
+/// from format 4 the word vectors (count, word hashes, values as float16), weights feature-major (float16), then a SHA-256 of everything before it. No timestamps: the same data and
 /// seed give the same bytes.
 /// </summary>
 public static class ModelFile
@@ -38,6 +38,15 @@ public static class ModelFile
             writer.Write(f.WordNgramMax);
             writer.Write(f.CharNgramMin);
             writer.Write(f.CharNgramMax);
+            if (header.FormatVersion >= 4)
+            {
+                writer.Write(f.EmbeddingDimensions);
+            }
+            else if (f.EmbeddingDimensions != 0)
+            {
+                throw new InvalidOperationException($"Format {header.FormatVersion} cannot hold word vectors.");
+            }
+
             writer.Write(FeatureSettings.DetectorFeatures);
             var t = header.Training;
             writer.Write(t.Seed);
@@ -65,6 +74,18 @@ public static class ModelFile
             }
 
             WriteHalves(writer, idf);
+            if (header.FormatVersion >= 4)
+            {
+                var vectors = classifier.Featuriser.WordVectors;
+                writer.Write(vectors?.Count ?? 0);
+                foreach (var hash in vectors?.Hashes ?? [])
+                {
+                    writer.Write(hash);
+                }
+
+                WriteHalves(writer, vectors?.Vectors ?? []);
+            }
+
             WriteHalves(writer, classifier.Weights);
         }
 
@@ -101,7 +122,7 @@ public static class ModelFile
         var version = reader.ReadString();
         var dataHash = reader.ReadString();
         var examples = reader.ReadInt32();
-        var features = new FeatureSettings(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+        var features = new FeatureSettings(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), formatVersion >= 4 ? reader.ReadInt32() : 0);
         features.Validate();
         if (reader.ReadInt32() != FeatureSettings.DetectorFeatures)
         {
@@ -137,9 +158,28 @@ public static class ModelFile
         }
 
         var idf = ReadHalves(reader, bytes, bodyStream, features.Buckets);
+        WordVectors? wordVectors = null;
+        if (formatVersion >= 4)
+        {
+            var words = reader.ReadInt32();
+            if (words < 0 || words > (bodyStream.Length - bodyStream.Position) / 4)
+            {
+                throw new InvalidDataException("The model file is truncated.");
+            }
+
+            var hashes = new uint[words];
+            for (var i = 0; i < words; i++)
+            {
+                hashes[i] = reader.ReadUInt32();
+            }
+
+            var vectors = ReadHalves(reader, bytes, bodyStream, words * features.EmbeddingDimensions);
+            wordVectors = features.EmbeddingDimensions > 0 ? new WordVectors(features.EmbeddingDimensions, hashes, vectors) : null;
+        }
+
         var weights = ReadHalves(reader, bytes, bodyStream, features.Dimensions * LinearClassifier.HeadCount);
         var header = new ModelHeader(formatVersion, version, dataHash, examples, features, training);
-        var classifier = new LinearClassifier(new Featuriser(features, idf), weights, bias, calibration);
+        var classifier = new LinearClassifier(new Featuriser(features, idf, wordVectors), weights, bias, calibration);
         return new ModerationModel(LexiconSet.Parse(files), classifier, header);
     }
 

@@ -28,13 +28,24 @@ public sealed record ModelHeader(
     TrainingSettings Training)
 {
     /// <summary>
-    /// 2 added <see cref="TrainingSettings.PublicNegativeWeight"/> to the header, 3 <see cref="TrainingSettings.CleanWeight"/>;
-    /// older files still load (weight 0 and 1).
+    /// 2 added <see cref="TrainingSettings.PublicNegativeWeight"/> to the header, 3 <see cref="TrainingSettings.CleanWeight"/>,
+    /// 4 word vectors (<see cref="FeatureSettings.EmbeddingDimensions"/> and the vectors after the IDF); older files
+    /// still load (weight 0 and 1, no vectors).
     /// </summary>
-    public const int CurrentFormatVersion = 3;
+    public const int CurrentFormatVersion = 4;
+
+    /// <summary>The format a model without word vectors is written in: 3, so such a file has the bytes it had before 4 existed.</summary>
+    public const int WithoutWordVectorsFormatVersion = 3;
+
+    /// <summary>The oldest format that can hold these features.</summary>
+    public static int FormatFor(FeatureSettings features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return features.EmbeddingDimensions > 0 ? CurrentFormatVersion : WithoutWordVectorsFormatVersion;
+    }
 
     public static ModelHeader DetectorsOnly { get; } =
-        new(CurrentFormatVersion, "detectors-only", new string('0', 64), 0, FeatureSettings.Default, TrainingSettings.Default);
+        new(WithoutWordVectorsFormatVersion, "detectors-only", new string('0', 64), 0, FeatureSettings.Default, TrainingSettings.Default);
 
     /// <summary>The version stored with every assessment: the release plus the start of the data hash.</summary>
     public string FullVersion => TrainingExamples == 0 ? Version : $"{Version}+{TrainingDataSha256[..12]}";

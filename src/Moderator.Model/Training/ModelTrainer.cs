@@ -44,15 +44,26 @@ public static class ModelTrainer
         var dataHash = DataHash(examples, lexicons);
         log?.Invoke($"training on {examples.Count} examples, data sha256 {dataHash[..16]}…");
 
-        var idf = InverseDocumentFrequencies(examples, options.Features);
-        var featuriser = new Featuriser(options.Features, idf);
+        var texts = examples.Select(example => TextNormaliser.Normalise(example.Text)).ToArray();
+        var idf = InverseDocumentFrequencies(texts, options.Features);
+
+        // Word vectors are learned from the training texts without their labels, before any fold is drawn.
+        var wordVectors = options.Features.EmbeddingDimensions > 0
+            ? WordVectorTrainer.Train(texts, new WordVectorTrainer.Settings(options.Features.EmbeddingDimensions), settings.Seed)
+            : null;
+        if (wordVectors is not null)
+        {
+            log?.Invoke($"word vectors: {wordVectors.Count} words, {wordVectors.Dimensions} dimensions");
+        }
+
+        var featuriser = new Featuriser(options.Features, idf, wordVectors);
         var vectors = new SparseVector[examples.Count];
         var labels = new int[examples.Count];
         var weights = new float[examples.Count];
         var headMasks = new int[examples.Count];
         for (var i = 0; i < examples.Count; i++)
         {
-            var normalised = TextNormaliser.Normalise(examples[i].Text);
+            var normalised = texts[i];
             var detection = options.UseDetectors ? ModerationModel.Detect(normalised, lexicons, null) : new DetectionResult();
             vectors[i] = featuriser.Features(normalised, detection);
             labels[i] = examples[i].Labels;
@@ -129,8 +140,8 @@ public static class ModelTrainer
             idf[i] = (float)(Half)idf[i];
         }
 
-        var header = new ModelHeader(ModelHeader.CurrentFormatVersion, options.Version, dataHash, examples.Count, options.Features, settings);
-        var classifier = new LinearClassifier(new Featuriser(options.Features, idf), finalWeights, finalBias, calibration);
+        var header = new ModelHeader(ModelHeader.FormatFor(options.Features), options.Version, dataHash, examples.Count, options.Features, settings);
+        var classifier = new LinearClassifier(featuriser, finalWeights, finalBias, calibration);
         return (header, idf, classifier);
     }
 
@@ -153,13 +164,13 @@ public static class ModelTrainer
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static float[] InverseDocumentFrequencies(IReadOnlyList<LabelledComment> examples, FeatureSettings features)
+    private static float[] InverseDocumentFrequencies(NormalisedText[] texts, FeatureSettings features)
     {
-        var counter = new Featuriser(features, null);
+        var counter = new Featuriser(features with { EmbeddingDimensions = 0 }, null);
         var df = new int[features.Buckets];
-        foreach (var example in examples)
+        foreach (var text in texts)
         {
-            var counts = counter.Counts(TextNormaliser.Normalise(example.Text));
+            var counts = counter.Counts(text);
             foreach (var index in counts.Indices.Distinct())
             {
                 df[index]++;
@@ -167,7 +178,7 @@ public static class ModelTrainer
         }
 
         var idf = new float[features.Buckets];
-        var n = examples.Count;
+        var n = texts.Length;
         for (var b = 0; b < idf.Length; b++)
         {
             idf[b] = (float)(Math.Log((n + 1.0) / (df[b] + 1.0)) + 1.0);

@@ -54,7 +54,12 @@ public static class ModelCommands
         };
         var l2 = new Option<double>("--l2") { Description = "L2 regularisation per touched weight.", DefaultValueFactory = _ => TrainingSettings.Default.L2 };
         var schoolWeight = new Option<double>("--school-weight") { Description = "How much a school comment counts against a public tweet.", DefaultValueFactory = _ => TrainingSettings.Default.SchoolWeight };
-        foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs, publicNegativeWeight, cleanWeight, l2, schoolWeight })
+        var embeddingDimensions = new Option<int>("--embedding-dims")
+        {
+            Description = "Dimensions of word vectors learned from the training texts and added as features (0 = none).",
+            DefaultValueFactory = _ => FeatureSettings.Default.EmbeddingDimensions,
+        };
+        foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs, publicNegativeWeight, cleanWeight, l2, schoolWeight, embeddingDimensions })
         {
             command.Options.Add(option);
         }
@@ -73,7 +78,7 @@ public static class ModelCommands
             var settings = TrainingSettings.Default with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs), PublicNegativeWeight = result.GetValue(publicNegativeWeight),
                 CleanWeight = result.GetValue(cleanWeight), L2 = result.GetValue(l2), SchoolWeight = result.GetValue(schoolWeight),
             };
-            var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, FeatureSettings.Default, settings),
+            var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, FeatureSettings.Default with { EmbeddingDimensions = result.GetValue(embeddingDimensions) }, settings),
                 message => Console.Error.WriteLine($"train: {message}"));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             File.WriteAllBytes(outPath, bytes);
