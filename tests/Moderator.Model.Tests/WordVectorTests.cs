@@ -195,4 +195,68 @@ public sealed class WordVectorTests
         Assert.Throws<InvalidDataException>(() => new Featuriser(settings, null));
         Assert.Throws<InvalidDataException>(() => new WordVectors(8, [1, 2], new float[15]));
     }
+
+    [Fact]
+    public void Max_pooling_adds_the_per_dimension_maximum_of_the_words_vectors_after_the_unchanged_mean()
+    {
+        var vectors = new WordVectors(2, [Featuriser.WordHash("calm"), Featuriser.WordHash("storm")], [1f, 0f, -0.6f, 0.8f]);
+        var text = TextNormaliser.Normalise("calm calm calm calm calm storm");
+        Span<float> mean = stackalloc float[2];
+        Span<float> both = stackalloc float[4];
+
+        vectors.Embed(text, null, 0, mean);
+        vectors.Embed(text, null, 0, both);
+
+        Assert.Equal(mean.ToArray(), both[..2].ToArray());
+        // The mean (5 - 0.6, 0.8) leans to "calm"; the maximum (1, 0.8), normalised, keeps all of "storm"'s second axis.
+        Assert.Equal(1 / Math.Sqrt(1.64), both[2], 5);
+        Assert.Equal(0.8 / Math.Sqrt(1.64), both[3], 5);
+        Assert.True(both[3] > 2 * mean[1], "the maximum block keeps the lone word's direction that the mean dilutes");
+    }
+
+    [Fact]
+    public void A_comment_without_any_known_word_has_all_zero_pooled_features()
+    {
+        var vectors = new WordVectors(2, [Featuriser.WordHash("calm")], [1f, 0f]);
+        Span<float> both = stackalloc float[4];
+        both.Fill(7f);
+
+        vectors.Embed(TextNormaliser.Normalise("nothing known here"), null, 0, both);
+
+        Assert.Equal(new float[4], both.ToArray());
+    }
+
+    [Fact]
+    public void A_model_with_max_pooled_vectors_is_format_5_and_scores_after_loading_as_it_did_when_trained()
+    {
+        var options = WithVectors(5) with { Features = WithVectors(5).Features with { EmbeddingMaxPooling = true } };
+        var (header, idf, trained) = ModelTrainer.Train(Corpus(), TestModels.Lexicons, options);
+        using var stream = new MemoryStream();
+        ModelFile.Write(stream, header, TestModels.Lexicons, idf, trained);
+
+        var loaded = ModerationModel.Load(new MemoryStream(stream.ToArray()));
+        var meanOnly = ModerationModel.Load(new MemoryStream(ModelTrainer.TrainToBytes(Corpus(), TestModels.Lexicons, WithVectors(5))));
+
+        Assert.Equal(5, loaded.Header.FormatVersion);
+        Assert.True(loaded.Header.Features.EmbeddingMaxPooling);
+        Assert.Equal((1 << 12) + FeatureSettings.DetectorFeatures + 16, loaded.Header.Features.Dimensions);
+        Assert.Equal(4, meanOnly.Header.FormatVersion);
+        var normalised = TextNormaliser.Normalise("you useless moron, honestly the worst");
+        var expected = new double[LinearClassifier.HeadCount];
+        var actual = new double[LinearClassifier.HeadCount];
+        trained.Logits(normalised, new DetectionResult(), expected);
+        loaded.Classifier!.Logits(normalised, new DetectionResult(), actual);
+        Assert.Equal(expected, actual);
+        Assert.NotEqual(meanOnly.Score("you useless moron").Scores[Category.Abuse], loaded.Score("you useless moron").Scores[Category.Abuse]);
+    }
+
+    [Fact]
+    public void Max_pooling_without_word_vectors_is_refused()
+    {
+        Assert.Throws<InvalidDataException>(() => (FeatureSettings.Default with { EmbeddingMaxPooling = true }).Validate());
+        Assert.Throws<InvalidOperationException>(() => ModelFile.Write(new MemoryStream(), ModelHeader.DetectorsOnly with
+        {
+            FormatVersion = 4, Features = FeatureSettings.Default with { HashBits = 12, EmbeddingDimensions = 8, EmbeddingMaxPooling = true },
+        }, TestModels.Lexicons, new float[1 << 12], ModelTrainer.Train(Corpus(), TestModels.Lexicons, WithVectors(5)).Classifier));
+    }
 }

@@ -68,7 +68,7 @@ public sealed class Featuriser
     {
         ArgumentNullException.ThrowIfNull(detection);
         var count = Weigh(text, out var scratch);
-        var embedding = _settings.EmbeddingDimensions;
+        var embedding = _settings.EmbeddingFeatures;
         var indices = new int[count + FeatureSettings.DetectorFeatures + embedding];
         var values = new float[count + FeatureSettings.DetectorFeatures + embedding];
         Array.Copy(scratch.OutIndices, indices, count);

@@ -166,7 +166,7 @@ public sealed class LinearClassifier
         var wordVectors = Featuriser.WordVectors;
         if (wordVectors is not null)
         {
-            Span<float> vector = stackalloc float[wordVectors.Dimensions];
+            Span<float> vector = stackalloc float[Featuriser.Settings.EmbeddingFeatures];
             wordVectors.Embed(text, Featuriser.Idf, buckets - 1, vector);
             var offset = Featuriser.EmbeddingOffset;
             for (var d = 0; d < vector.Length; d++)

@@ -42,7 +42,13 @@ public static class ModelFile
             {
                 writer.Write(f.EmbeddingDimensions);
             }
-            else if (f.EmbeddingDimensions != 0)
+
+            if (header.FormatVersion >= 5)
+            {
+                writer.Write(f.EmbeddingMaxPooling);
+            }
+
+            if ((header.FormatVersion < 4 && f.EmbeddingDimensions != 0) || (header.FormatVersion < 5 && f.EmbeddingMaxPooling))
             {
                 throw new InvalidOperationException($"Format {header.FormatVersion} cannot hold word vectors.");
             }
@@ -122,7 +128,8 @@ public static class ModelFile
         var version = reader.ReadString();
         var dataHash = reader.ReadString();
         var examples = reader.ReadInt32();
-        var features = new FeatureSettings(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), formatVersion >= 4 ? reader.ReadInt32() : 0);
+        var features = new FeatureSettings(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), formatVersion >= 4 ? reader.ReadInt32() : 0,
+            formatVersion >= 5 && reader.ReadBoolean());
         features.Validate();
         if (reader.ReadInt32() != FeatureSettings.DetectorFeatures)
         {

@@ -29,10 +29,14 @@ public sealed record ModelHeader(
 {
     /// <summary>
     /// 2 added <see cref="TrainingSettings.PublicNegativeWeight"/> to the header, 3 <see cref="TrainingSettings.CleanWeight"/>,
-    /// 4 word vectors (<see cref="FeatureSettings.EmbeddingDimensions"/> and the vectors after the IDF); older files
-    /// still load (weight 0 and 1, no vectors).
+    /// 4 word vectors (<see cref="FeatureSettings.EmbeddingDimensions"/> and the vectors after the IDF), 5
+    /// <see cref="FeatureSettings.EmbeddingMaxPooling"/> after the dimensions; older files still load (weight 0 and 1,
+    /// no vectors, mean pooling only).
     /// </summary>
-    public const int CurrentFormatVersion = 4;
+    public const int CurrentFormatVersion = 5;
+
+    /// <summary>The format a model with mean-pooled word vectors only is written in (so it keeps its bytes).</summary>
+    public const int MeanPoolingFormatVersion = 4;
 
     /// <summary>The format a model without word vectors is written in: 3, so such a file has the bytes it had before 4 existed.</summary>
     public const int WithoutWordVectorsFormatVersion = 3;
@@ -41,7 +45,9 @@ public sealed record ModelHeader(
     public static int FormatFor(FeatureSettings features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        return features.EmbeddingDimensions > 0 ? CurrentFormatVersion : WithoutWordVectorsFormatVersion;
+        return features.EmbeddingMaxPooling ? CurrentFormatVersion
+            : features.EmbeddingDimensions > 0 ? MeanPoolingFormatVersion
+            : WithoutWordVectorsFormatVersion;
     }
 
     public static ModelHeader DetectorsOnly { get; } =

@@ -87,18 +87,24 @@ public sealed class WordVectors
     }
 
     /// <summary>
-    /// Writes the comment's vector into <paramref name="output"/> (length <see cref="Dimensions"/>): the mean of its
-    /// words' vectors weighted by each word's IDF (1 without IDF), L2 normalised; all zeros when no word has a vector.
+    /// Writes the comment's vector into <paramref name="output"/>: the mean of its words' vectors weighted by each
+    /// word's IDF (1 without IDF), L2 normalised, in the first <see cref="Dimensions"/> values. When
+    /// <paramref name="output"/> is twice as long, the second half holds the per-dimension maximum of the same weighted
+    /// vectors, L2 normalised on its own: one strong passage in a long comment survives there, where the mean dilutes
+    /// it. All zeros when no word has a vector.
     /// </summary>
     public void Embed(NormalisedText text, float[]? idf, int bucketMask, Span<float> output)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (output.Length != Dimensions)
+        if (output.Length != Dimensions && output.Length != 2 * Dimensions)
         {
-            throw new ArgumentException($"Expected {Dimensions} values.", nameof(output));
+            throw new ArgumentException($"Expected {Dimensions} or {2 * Dimensions} values.", nameof(output));
         }
 
         output.Clear();
+        var mean = output[..Dimensions];
+        var max = output.Length > Dimensions ? output[Dimensions..] : Span<float>.Empty;
+        max.Fill(float.NegativeInfinity);
         var tokens = text.Tokens;
         var any = false;
         for (var i = 0; i < tokens.Count; i++)
@@ -120,7 +126,12 @@ public sealed class WordVectors
             var vector = _vectors.AsSpan(row * Dimensions, Dimensions);
             for (var d = 0; d < vector.Length; d++)
             {
-                output[d] += weight * vector[d];
+                mean[d] += weight * vector[d];
+            }
+
+            for (var d = 0; d < max.Length; d++)
+            {
+                max[d] = Math.Max(max[d], weight * vector[d]);
             }
 
             any = true;
@@ -128,11 +139,18 @@ public sealed class WordVectors
 
         if (!any)
         {
+            output.Clear();
             return;
         }
 
+        Normalise(mean);
+        Normalise(max);
+    }
+
+    private static void Normalise(Span<float> values)
+    {
         double norm = 0;
-        foreach (var v in output)
+        foreach (var v in values)
         {
             norm += v * v;
         }
@@ -143,9 +161,9 @@ public sealed class WordVectors
         }
 
         var scale = (float)(1 / Math.Sqrt(norm));
-        for (var d = 0; d < output.Length; d++)
+        for (var d = 0; d < values.Length; d++)
         {
-            output[d] *= scale;
+            values[d] *= scale;
         }
     }
 

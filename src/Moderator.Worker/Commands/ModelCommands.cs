@@ -59,7 +59,11 @@ public static class ModelCommands
             Description = "Dimensions of word vectors learned from the training texts and added as features (0 = none).",
             DefaultValueFactory = _ => FeatureSettings.Default.EmbeddingDimensions,
         };
-        foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs, publicNegativeWeight, cleanWeight, l2, schoolWeight, embeddingDimensions })
+        var embeddingMaxPooling = new Option<bool>("--embedding-max-pool")
+        {
+            Description = "With --embedding-dims, also add the per-dimension maximum of the comment's word vectors (a second block of features).",
+        };
+        foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs, publicNegativeWeight, cleanWeight, l2, schoolWeight, embeddingDimensions, embeddingMaxPooling })
         {
             command.Options.Add(option);
         }
@@ -78,7 +82,10 @@ public static class ModelCommands
             var settings = TrainingSettings.Default with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs), PublicNegativeWeight = result.GetValue(publicNegativeWeight),
                 CleanWeight = result.GetValue(cleanWeight), L2 = result.GetValue(l2), SchoolWeight = result.GetValue(schoolWeight),
             };
-            var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, FeatureSettings.Default with { EmbeddingDimensions = result.GetValue(embeddingDimensions) }, settings),
+            var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, FeatureSettings.Default with
+            {
+                EmbeddingDimensions = result.GetValue(embeddingDimensions), EmbeddingMaxPooling = result.GetValue(embeddingMaxPooling),
+            }, settings),
                 message => Console.Error.WriteLine($"train: {message}"));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             File.WriteAllBytes(outPath, bytes);
