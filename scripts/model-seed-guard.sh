@@ -53,6 +53,7 @@ if [[ -d ../shared/datasets ]]; then datasets=(--datasets ../shared/datasets); e
 rounds=()
 for round in ${splits:-heldout}; do
   dir=$work; [[ $round == heldout ]] || dir=$work/dev-$round
+  mkdir -p "$dir"
   rounds+=("$dir")
   corpus=(seeds/corpus/train-*.tsv)
   sets=(seeds/corpus/heldout-*.tsv seeds/corpus/blind-*.tsv)
