@@ -149,39 +149,14 @@ public sealed class LinearClassifier
         high.CopyTo(sums[4..]);
         Span<float> signals = stackalloc float[FeatureSettings.DetectorFeatures];
         Featuriser.DetectorSignals(detection, signals);
-        for (var k = 0; k < signals.Length; k++)
-        {
-            if (signals[k] == 0)
-            {
-                continue;
-            }
-
-            var row = _rows.AsSpan(_rowsOffset + (buckets + k) * RowWidth, HeadCount);
-            for (var h = 0; h < HeadCount; h++)
-            {
-                sums[h] += row[h] * signals[k];
-            }
-        }
+        AddDense(sums, buckets, signals);
 
         var wordVectors = Featuriser.WordVectors;
         if (wordVectors is not null)
         {
             Span<float> vector = stackalloc float[Featuriser.Settings.EmbeddingFeatures];
             wordVectors.Embed(text, Featuriser.Idf, buckets - 1, vector);
-            var offset = Featuriser.EmbeddingOffset;
-            for (var d = 0; d < vector.Length; d++)
-            {
-                if (vector[d] == 0)
-                {
-                    continue;
-                }
-
-                var row = _rows.AsSpan(_rowsOffset + (offset + d) * RowWidth, HeadCount);
-                for (var h = 0; h < HeadCount; h++)
-                {
-                    sums[h] += row[h] * vector[d];
-                }
-            }
+            AddDense(sums, Featuriser.EmbeddingOffset, vector);
         }
 
         for (var h = 0; h < HeadCount; h++)
@@ -191,6 +166,24 @@ public sealed class LinearClassifier
     }
 
     /// <summary>Copies the weights into 32-byte rows with the bucket's IDF (1 without IDF) in the last lane, in a pinned array aligned to 32 bytes.</summary>
+    /// <summary>Adds dense features (detector signals, word-vector blocks) starting at <paramref name="firstFeature"/> to the head sums.</summary>
+    private void AddDense(Span<float> sums, int firstFeature, ReadOnlySpan<float> values)
+    {
+        for (var k = 0; k < values.Length; k++)
+        {
+            if (values[k] == 0)
+            {
+                continue;
+            }
+
+            var row = _rows.AsSpan(_rowsOffset + (firstFeature + k) * RowWidth, HeadCount);
+            for (var h = 0; h < HeadCount; h++)
+            {
+                sums[h] += row[h] * values[k];
+            }
+        }
+    }
+
     private static (float[] Rows, int Offset) BuildRows(float[] weights, float[]? idf, int dimensions)
     {
         var rows = GC.AllocateUninitializedArray<float>(dimensions * RowWidth + RowWidth, pinned: true);

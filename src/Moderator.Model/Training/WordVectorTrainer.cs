@@ -361,12 +361,7 @@ public static class WordVectorTrainer
                 var target = output.AsSpan(r * width, width);
                 for (var k = rowStarts[r]; k < rowStarts[r + 1]; k++)
                 {
-                    var source = input.AsSpan(columns[k] * width, width);
-                    var value = values[k];
-                    for (var c = 0; c < width; c++)
-                    {
-                        target[c] += value * source[c];
-                    }
+                    AddScaled(values[k], input.AsSpan(columns[k] * width, width), target);
                 }
             }
         }
@@ -380,13 +375,16 @@ public static class WordVectorTrainer
                 var source = input.AsSpan(r * width, width);
                 for (var k = rowStarts[r]; k < rowStarts[r + 1]; k++)
                 {
-                    var target = output.AsSpan(columns[k] * width, width);
-                    var value = values[k];
-                    for (var c = 0; c < width; c++)
-                    {
-                        target[c] += value * source[c];
-                    }
+                    AddScaled(values[k], source, output.AsSpan(columns[k] * width, width));
                 }
+            }
+        }
+
+        private static void AddScaled(double value, ReadOnlySpan<double> source, Span<double> target)
+        {
+            for (var c = 0; c < target.Length; c++)
+            {
+                target[c] += value * source[c];
             }
         }
     }
