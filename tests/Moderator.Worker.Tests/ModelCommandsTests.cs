@@ -90,6 +90,29 @@ public sealed class ModelCommandsTests
     }
 
     [Fact]
+    public async Task Train_refuses_max_pooling_without_word_vectors_before_reading_any_data()
+    {
+        var directory = Directory.CreateTempSubdirectory("corpus-");
+        var missing = Path.Combine(directory.FullName, "no-such-corpus");
+        try
+        {
+            await using var process = ModeratorProcess.Start(new Dictionary<string, string>(), "train", "--corpus", missing, "--no-datasets", "--embedding-max-pool",
+                "--out", Path.Combine(directory.FullName, "m.bin"));
+            var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(5, exit);
+            Assert.Contains("Max pooling of word vectors needs word vectors", process.StandardError, StringComparison.Ordinal);
+            Assert.Contains("--embedding-dims", process.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("no-such-corpus", process.StandardError, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(directory.FullName, "m.bin")));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Evaluate_reports_per_category_and_flagged_metrics_as_json()
     {
         var file = Path.Combine(Path.GetTempPath(), $"eval-{Guid.NewGuid():N}.tsv");

@@ -27,10 +27,19 @@ public sealed record FeatureSettings(int HashBits, int WordNgramMax, int CharNgr
 
     public void Validate()
     {
-        if (HashBits is < 10 or > 22 || WordNgramMax is < 1 or > 3 || CharNgramMax > 6 || (CharNgramMax != 0 && (CharNgramMin < 1 || CharNgramMax < CharNgramMin))
-            || EmbeddingDimensions is < 0 or > 256 || (EmbeddingMaxPooling && EmbeddingDimensions == 0))
+        if (HashBits is < 10 or > 22 || WordNgramMax is < 1 or > 3 || CharNgramMax > 6 || (CharNgramMax != 0 && (CharNgramMin < 1 || CharNgramMax < CharNgramMin)))
         {
             throw new InvalidDataException($"Unsupported feature settings {this}.");
+        }
+
+        if (EmbeddingDimensions is < 0 or > 256)
+        {
+            throw new InvalidDataException($"Word vectors need 0 to 256 dimensions, not {EmbeddingDimensions}.");
+        }
+
+        if (EmbeddingMaxPooling && EmbeddingDimensions == 0)
+        {
+            throw new InvalidDataException("Max pooling of word vectors needs word vectors: give them dimensions (--embedding-dims) above 0.");
         }
     }
 }

@@ -76,16 +76,18 @@ public static class ModelCommands
             var datasetDir = result.GetValue(noDatasets) ? null : result.GetValue(datasets) ?? Path.Combine(root, "..", "shared", "datasets");
             var outPath = result.GetValue(output) ?? Path.Combine(root, ModelFiles.DirectoryName, ModelFile.FileName);
             var stopwatch = Stopwatch.StartNew();
+            var features = FeatureSettings.Default with
+            {
+                EmbeddingDimensions = result.GetValue(embeddingDimensions), EmbeddingMaxPooling = result.GetValue(embeddingMaxPooling),
+            };
+            features.Validate(); // before minutes of loading and training
 
             var examples = TrainingData.Load(corpusDir, datasetDir, Console.Error);
             var lexiconSet = TrainingData.LoadLexicons(lexiconDir);
             var settings = TrainingSettings.Default with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs), PublicNegativeWeight = result.GetValue(publicNegativeWeight),
                 CleanWeight = result.GetValue(cleanWeight), L2 = result.GetValue(l2), SchoolWeight = result.GetValue(schoolWeight),
             };
-            var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, FeatureSettings.Default with
-            {
-                EmbeddingDimensions = result.GetValue(embeddingDimensions), EmbeddingMaxPooling = result.GetValue(embeddingMaxPooling),
-            }, settings),
+            var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, features, settings),
                 message => Console.Error.WriteLine($"train: {message}"));
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             File.WriteAllBytes(outPath, bytes);
