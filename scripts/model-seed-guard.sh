@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The held-out and blind guard, judged over training seeds instead of one file against one file (one retrain's seed
-# moves the rates as much as any adoption bar: models/MODEL_CARD.md, eleventh and twelfth revisions). Trains the
+# moves the rates as much as any adoption bar: models/REVISIONS.md, eleventh and twelfth revisions). Trains the
 # baseline (seeds/corpus/train-*.tsv as they are) and a candidate at each seed, scores both on the held-out and blind
 # splits (pooled), evasions, look-alikes and the identity and first-name test sets, and prints each model's rates, the
 # mean change and how many clean or complaint comments each model hides. Write the adoption rule before running it.
@@ -202,7 +202,7 @@ def measures(kind, model):
 
 results = {(k, m): measures(k, m) for k in ("baseline", "candidate") for m in models}
 # The last column is the spread a mean change must clear: the baseline models' standard deviation times sqrt(2/n), the
-# standard deviation of a difference between two means of n models (models/MODEL_CARD.md, thirteenth revision).
+# standard deviation of a difference between two means of n models (models/REVISIONS.md, thirteenth revision).
 where = "held-out + blind pooled" if rounds == [rounds[0]] and "/dev-" not in rounds[0] else "development splits " + ", ".join(r.rsplit("-", 1)[-1] for r in rounds)
 print(f"{where + '; per seed ' + ', '.join(seeds):<52} {'baseline':>24} {'candidate':>24} {'mean change':>12} {'noise (sd)':>10}")
 keys = dict.fromkeys(key for r in results.values() for key in r)

@@ -166,7 +166,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.Equal(0, complaint.Hidden);
     }
 
-    // Identity-term bias (models/MODEL_CARD.md, eleventh revision, "Identity mentions"): measured 44 of 476 clean template
+    // Identity-term bias (models/REVISIONS.md, eleventh revision, "Identity mentions"): measured 44 of 476 clean template
     // comments reviewed and 16 hidden; all 16 hidden and 32 of the reviewed are "Welcome to all our new {identity}
     // families" (hate, classifier only); none of the 102 complaints reviewed. A known weakness held as a floor: any more fails.
     [Fact]
@@ -179,7 +179,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.Equal(0, complaint.ReviewOrStronger);
     }
 
-    // The policies' line around pupils' names (models/MODEL_CARD.md, twelfth revision, "First names"): the committed file
+    // The policies' line around pupils' names (models/REVISIONS.md, twelfth revision, "First names"): the committed file
     // with today's detectors reviews 34 of the 144 first-name-only praise lines and hides 11 (the classifier alone, on
     // pupil identification), and hides 87 of the 96 lines that add a surname. Before the street-address fix it hid 27 of
     // the 144 ("in 4B, first place" read as an address). A floor for the false alarms and for the identifying lines.

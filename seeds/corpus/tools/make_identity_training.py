@@ -4,7 +4,7 @@ identity words and quoted welcomes are far more common than in the clean files (
 share no wording with make_identity_mentions.py's test templates, and 13 of its 34 identities never appear here, so
 the test set measures whether the balance carries to identities the model was not shown.
 
-Measured and NOT adopted (models/MODEL_CARD.md, "Eleventh revision"): over nine development models it raised clean
+Measured and NOT adopted (models/REVISIONS.md, "Eleventh revision"): over nine development models it raised clean
 reviews by 0.57 points and identity-mentions reviews too. Kept so that measurement can be repeated; training reads
 only train-*.tsv.
 
