@@ -15,6 +15,7 @@ public sealed class CommittedModelFixture
         var corpus = Path.Combine(TestModels.RepositoryRoot, "seeds", "corpus");
         HeldOut = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "heldout-*.tsv")));
         Blind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind-*.tsv")));
+        SecondBlind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind2-*.tsv")));
         Evasions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "evasions.tsv")]));
         LookAlikes = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "lookalikes.tsv")]));
         IdentityMentions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "identity-mentions.tsv")]));
@@ -29,6 +30,9 @@ public sealed class CommittedModelFixture
 
     /// <summary>The blind split: written without seeing the training data, the lexicons or the model (seeds/corpus/README.md).</summary>
     public EvaluationReport Blind { get; }
+
+    /// <summary>The second blind split (2026-12-07): three new writers, same rules as the first (seeds/corpus/README.md).</summary>
+    public EvaluationReport SecondBlind { get; }
 
     public EvaluationReport Evasions { get; }
 
@@ -115,9 +119,16 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     [InlineData("blind", "abuse", 0.95, 0.0, 0.0)]
     [InlineData("blind", "offensive", 0.90, 0.0, 0.0)]
     [InlineData("blind", "spam", 0.96, 0.0, 0.0)]
+    [InlineData("blind2", "safeguarding", 0.94, 0.89, 0.85)]
+    [InlineData("blind2", "hate", 0.91, 0.82, 0.0)]
+    [InlineData("blind2", "pupil_identification", 0.98, 0.96, 0.0)]
+    [InlineData("blind2", "abuse", 0.87, 0.0, 0.0)]
+    [InlineData("blind2", "offensive", 0.92, 0.0, 0.0)]
+    [InlineData("blind2", "spam", 0.92, 0.0, 0.0)]
     public void Harmful_categories_stay_at_or_above_their_measured_floors(string split, string group, double review, double hidden, double escalated)
     {
-        var rates = CommittedModelFixture.Rates(split == "blind" ? fixture.Blind : fixture.HeldOut, group);
+        var report = split switch { "blind" => fixture.Blind, "blind2" => fixture.SecondBlind, _ => fixture.HeldOut };
+        var rates = CommittedModelFixture.Rates(report, group);
         Assert.True(rates.ReviewOrStronger >= review, $"{split} {group} review+ {rates.ReviewOrStronger:P1}");
         Assert.True(rates.Hidden >= hidden, $"{split} {group} hidden {rates.Hidden:P1}");
         Assert.True(rates.Escalated >= escalated, $"{split} {group} escalated {rates.Escalated:P1}");
@@ -131,6 +142,20 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     public void Blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string group, int reviewedAtMost, int hiddenAtMost)
     {
         var rates = CommittedModelFixture.Rates(fixture.Blind, group);
+        Assert.True(rates.Count > 50);
+        Assert.True(rates.ReviewOrStronger * rates.Count <= reviewedAtMost + 0.0001, $"{group}: {rates.ReviewOrStronger:P1} reviewed");
+        Assert.True(rates.Hidden * rates.Count <= hiddenAtMost + 0.0001, $"{group}: {rates.Hidden:P1} hidden");
+    }
+
+    // Measured on the second blind split: 5 of 160 clean comments reviewed and 2 hidden, 2 of 85 complaints reviewed and
+    // 1 hidden, all three hides by the classifier alone (models/MODEL_CARD.md). The hides miss the target; the
+    // test holds them at the measured count so that a change cannot add more.
+    [Theory]
+    [InlineData("clean", 5, 2)]
+    [InlineData("complaint", 2, 1)]
+    public void Second_blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string group, int reviewedAtMost, int hiddenAtMost)
+    {
+        var rates = CommittedModelFixture.Rates(fixture.SecondBlind, group);
         Assert.True(rates.Count > 50);
         Assert.True(rates.ReviewOrStronger * rates.Count <= reviewedAtMost + 0.0001, $"{group}: {rates.ReviewOrStronger:P1} reviewed");
         Assert.True(rates.Hidden * rates.Count <= hiddenAtMost + 0.0001, $"{group}: {rates.Hidden:P1} hidden");
