@@ -134,31 +134,21 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
         Assert.True(rates.Escalated >= escalated, $"{split} {group} escalated {rates.Escalated:P1}");
     }
 
-    // Measured: 6 of 154 blind clean comments reviewed (3.9%, target 5%), none hidden; 4 of 83 complaints reviewed
-    // (4.8%), none hidden (models/MODEL_CARD.md): both meet the target.
+    // Measured on the blind split: 6 of 154 clean comments reviewed (3.9%, target 5%), none hidden; 4 of 83 complaints
+    // reviewed (4.8%), none hidden: both meet the target. On the second blind split: 5 of 160 clean reviewed and 2
+    // hidden, 2 of 85 complaints reviewed and 1 hidden, all three hides by the classifier alone (models/MODEL_CARD.md).
+    // Those hides miss the target; the rows hold them at the measured count so that a change cannot add more.
     [Theory]
-    [InlineData("clean", 6, 0)]
-    [InlineData("complaint", 4, 0)]
-    public void Blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string group, int reviewedAtMost, int hiddenAtMost)
+    [InlineData("blind", "clean", 6, 0)]
+    [InlineData("blind", "complaint", 4, 0)]
+    [InlineData("blind2", "clean", 5, 2)]
+    [InlineData("blind2", "complaint", 2, 1)]
+    public void Blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string split, string group, int reviewedAtMost, int hiddenAtMost)
     {
-        var rates = CommittedModelFixture.Rates(fixture.Blind, group);
+        var rates = CommittedModelFixture.Rates(split == "blind2" ? fixture.SecondBlind : fixture.Blind, group);
         Assert.True(rates.Count > 50);
-        Assert.True(rates.ReviewOrStronger * rates.Count <= reviewedAtMost + 0.0001, $"{group}: {rates.ReviewOrStronger:P1} reviewed");
-        Assert.True(rates.Hidden * rates.Count <= hiddenAtMost + 0.0001, $"{group}: {rates.Hidden:P1} hidden");
-    }
-
-    // Measured on the second blind split: 5 of 160 clean comments reviewed and 2 hidden, 2 of 85 complaints reviewed and
-    // 1 hidden, all three hides by the classifier alone (models/MODEL_CARD.md). The hides miss the target; the
-    // test holds them at the measured count so that a change cannot add more.
-    [Theory]
-    [InlineData("clean", 5, 2)]
-    [InlineData("complaint", 2, 1)]
-    public void Second_blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string group, int reviewedAtMost, int hiddenAtMost)
-    {
-        var rates = CommittedModelFixture.Rates(fixture.SecondBlind, group);
-        Assert.True(rates.Count > 50);
-        Assert.True(rates.ReviewOrStronger * rates.Count <= reviewedAtMost + 0.0001, $"{group}: {rates.ReviewOrStronger:P1} reviewed");
-        Assert.True(rates.Hidden * rates.Count <= hiddenAtMost + 0.0001, $"{group}: {rates.Hidden:P1} hidden");
+        Assert.True(rates.ReviewOrStronger * rates.Count <= reviewedAtMost + 0.0001, $"{split} {group}: {rates.ReviewOrStronger:P1} reviewed");
+        Assert.True(rates.Hidden * rates.Count <= hiddenAtMost + 0.0001, $"{split} {group}: {rates.Hidden:P1} hidden");
     }
 
     [Fact]
