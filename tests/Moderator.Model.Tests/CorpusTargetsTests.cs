@@ -46,7 +46,7 @@ public sealed class CommittedModelFixture
 
     public static ActionRates Rates(EvaluationReport report, string group) => report.Actions.Single(a => a.Group == group);
 
-    private static List<LabelledComment> Read(IEnumerable<string> files) =>
+    internal static List<LabelledComment> Read(IEnumerable<string> files) =>
         files.Order(StringComparer.Ordinal).SelectMany(f =>
         {
             using var reader = new StreamReader(f);

@@ -19,12 +19,7 @@ public sealed partial class TestSplitTests
 
     private static string Key(string text) => Punctuation().Replace(Spaces().Replace(text.ToLowerInvariant(), " "), "").Trim();
 
-    private static List<LabelledComment> Read(string pattern) =>
-        Directory.GetFiles(Corpus, pattern).Order(StringComparer.Ordinal).SelectMany(f =>
-        {
-            using var reader = new StreamReader(f);
-            return CorpusReader.Read(reader, f).ToList();
-        }).ToList();
+    private static List<LabelledComment> Read(string pattern) => CommittedModelFixture.Read(Directory.GetFiles(Corpus, pattern));
 
     private static List<string> AlsoInTraining(string pattern)
     {
@@ -52,12 +47,7 @@ public sealed partial class TestSplitTests
     [Fact]
     public void The_second_blind_split_shares_no_comment_with_any_other_corpus_file()
     {
-        var others = Directory.GetFiles(Corpus, "*.tsv").Where(f => !Path.GetFileName(f).StartsWith("blind2-", StringComparison.Ordinal))
-            .SelectMany(f =>
-            {
-                using var reader = new StreamReader(f);
-                return CorpusReader.Read(reader, f).ToList();
-            })
+        var others = Read("*.tsv").Where(c => !Path.GetFileName(c.Source).StartsWith("blind2-", StringComparison.Ordinal))
             .Select(c => Key(c.Text)).ToHashSet(StringComparer.Ordinal);
         var blind2 = Read("blind2-*.tsv");
 
