@@ -8,7 +8,7 @@
 #   scripts/model-seed-guard.sh --work DIR [--seeds "20261122 1 2"] [--add 'seeds/corpus/candidates/batch12-*.tsv']
 #                               [--candidate-lexicons DIR] [--candidate-options "--school-weight 2.3"]
 #                               [--candidate-dll OTHER-CHECKOUT/src/Moderator.Worker/bin/Release/net10.0/moderator.dll]
-#                               [--split "7 11 13" | --blind2]
+#                               [--split "7 11 13" | --sealed blind2|blind3]
 #
 # --split SEEDS measures on development splits instead (a round per split seed; all its models pooled), so a candidate
 # is judged there before it spends the held-out and blind files. The training files, the shared datasets and the
@@ -17,9 +17,9 @@
 # on OLID's held-out fifth (macro-F1, flagged = review or stronger) and on the candidate lines' own development fifth.
 # No test file is opened.
 #
-# --blind2 scores the second blind split (seeds/corpus/blind2-*.tsv) alone instead of held-out + blind and the targeted
-# sets: the decisive test for a candidate chosen with what those have shown. Models already in --work are reused, so
-# copying a held-out run's .bin files in scores the same six models.
+# --sealed blind2 (or blind3) scores that later blind split (seeds/corpus/blind2-*.tsv) alone instead of held-out + blind
+# and the targeted sets: the decisive test for a candidate chosen with what those have shown. Models already in --work
+# are reused, so copying a held-out run's .bin files in scores the same six models.
 #
 # --candidate-dll trains and scores the candidate with another build (a branch with scoring-time code changes), so the
 # baseline stays this checkout's code, lexicons and options, and the candidate is exactly what would ship.
@@ -34,7 +34,7 @@ lexicons=seeds/lexicons
 options=""
 candidate_dll=""
 splits=""
-blind2=false
+sealed=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --work) work="$2"; shift 2 ;;
@@ -44,12 +44,13 @@ while [[ $# -gt 0 ]]; do
     --candidate-options) options="$2"; shift 2 ;;
     --candidate-dll) candidate_dll="$2"; shift 2 ;;
     --split) splits="$2"; shift 2 ;;
-    --blind2) blind2=true; shift ;;
+    --sealed) sealed="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 [[ -n $work ]] || { echo "--work DIR is required" >&2; exit 2; }
-[[ $blind2 == false || -z $splits ]] || { echo "--blind2 and --split exclude each other" >&2; exit 2; }
+[[ -z $sealed || -z $splits ]] || { echo "--sealed and --split exclude each other" >&2; exit 2; }
+[[ -z $sealed || $sealed =~ ^blind[23]$ ]] || { echo "--sealed takes blind2 or blind3" >&2; exit 2; }
 dll=src/Moderator.Worker/bin/Release/net10.0/moderator.dll
 [[ -f $dll ]] || dotnet build src/Moderator.Worker -c Release -v q >&2
 [[ -n $candidate_dll ]] || candidate_dll=$dll
@@ -68,7 +69,7 @@ for round in ${splits:-heldout}; do
   # The test sets are read only on held-out + blind; a development round scores its split, OLID's held-out fifth and
   # the candidate lines' own development fifth ("added"), and never opens a test file.
   names="splits evasions lookalikes identity-mentions first-name-mentions"
-  [[ $blind2 == false ]] || names="blind2"
+  [[ -z $sealed ]] || names="$sealed"
   added=()
   round_datasets=("${datasets[@]}")
   if [[ $round != heldout ]]; then
@@ -130,7 +131,7 @@ PY
       for name in $names; do
         case $name in
           splits) files=("${sets[@]}") ;;
-          blind2) files=(seeds/corpus/blind2-*.tsv) ;;
+          blind2|blind3) files=(seeds/corpus/"$name"-*.tsv) ;;
           added) files=("${added[@]}") ;;
           olid) files=("$dir/split/public-dev/olid-train.tsv") ;;
           *) files=("seeds/corpus/$name.tsv") ;;
@@ -212,8 +213,8 @@ def measures(kind, model):
 results = {(k, m): measures(k, m) for k in ("baseline", "candidate") for m in models}
 # The last column is the spread a mean change must clear: the baseline models' standard deviation times sqrt(2/n), the
 # standard deviation of a difference between two means of n models (models/REVISIONS.md, thirteenth revision).
-if scored[rounds[0]][0] == "blind2":
-    where = "second blind split (blind2)"
+if scored[rounds[0]][0] in ("blind2", "blind3"):
+    where = "sealed split " + scored[rounds[0]][0]
 elif rounds == [rounds[0]] and "/dev-" not in rounds[0]:
     where = "held-out + blind pooled"
 else:
