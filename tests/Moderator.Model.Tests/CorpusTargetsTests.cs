@@ -16,6 +16,7 @@ public sealed class CommittedModelFixture
         HeldOut = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "heldout-*.tsv")));
         Blind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind-*.tsv")));
         SecondBlind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind2-*.tsv")));
+        ThirdBlind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind3-*.tsv")));
         Evasions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "evasions.tsv")]));
         LookAlikes = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "lookalikes.tsv")]));
         IdentityMentions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "identity-mentions.tsv")]));
@@ -33,6 +34,9 @@ public sealed class CommittedModelFixture
 
     /// <summary>The second blind split (2026-12-07): three new writers, same rules as the first (seeds/corpus/README.md).</summary>
     public EvaluationReport SecondBlind { get; }
+
+    /// <summary>The third blind split (2026-12-07, after the sixteenth revision spent the second): three more new writers (seeds/corpus/README.md).</summary>
+    public EvaluationReport ThirdBlind { get; }
 
     public EvaluationReport Evasions { get; }
 
@@ -125,9 +129,15 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     [InlineData("blind2", "abuse", 0.87, 0.0, 0.0)]
     [InlineData("blind2", "offensive", 0.92, 0.0, 0.0)]
     [InlineData("blind2", "spam", 0.92, 0.0, 0.0)]
+    [InlineData("blind3", "safeguarding", 0.97, 0.92, 0.91)]
+    [InlineData("blind3", "hate", 0.94, 0.87, 0.0)]
+    [InlineData("blind3", "pupil_identification", 0.96, 0.88, 0.0)]
+    [InlineData("blind3", "abuse", 0.83, 0.0, 0.0)]
+    [InlineData("blind3", "offensive", 0.89, 0.0, 0.0)]
+    [InlineData("blind3", "spam", 0.98, 0.0, 0.0)]
     public void Harmful_categories_stay_at_or_above_their_measured_floors(string split, string group, double review, double hidden, double escalated)
     {
-        var report = split switch { "blind" => fixture.Blind, "blind2" => fixture.SecondBlind, _ => fixture.HeldOut };
+        var report = split switch { "blind" => fixture.Blind, "blind2" => fixture.SecondBlind, "blind3" => fixture.ThirdBlind, _ => fixture.HeldOut };
         var rates = CommittedModelFixture.Rates(report, group);
         Assert.True(rates.ReviewOrStronger >= review, $"{split} {group} review+ {rates.ReviewOrStronger:P1}");
         Assert.True(rates.Hidden >= hidden, $"{split} {group} hidden {rates.Hidden:P1}");
@@ -137,15 +147,19 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     // Measured on the blind split: 6 of 154 clean comments reviewed (3.9%, target 5%), none hidden; 4 of 83 complaints
     // reviewed (4.8%), none hidden: both meet the target. On the second blind split: 5 of 160 clean reviewed and 2
     // hidden, 2 of 85 complaints reviewed and 1 hidden, all three hides by the classifier alone (models/MODEL_CARD.md).
+    // On the third: 6 of 158 clean reviewed and 1 hidden (and escalated), 4 of 87 complaints reviewed and none hidden.
     // Those hides miss the target; the rows hold them at the measured count so that a change cannot add more.
     [Theory]
     [InlineData("blind", "clean", 6, 0)]
     [InlineData("blind", "complaint", 4, 0)]
     [InlineData("blind2", "clean", 5, 2)]
     [InlineData("blind2", "complaint", 2, 1)]
+    [InlineData("blind3", "clean", 6, 1)]
+    [InlineData("blind3", "complaint", 4, 0)]
     public void Blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string split, string group, int reviewedAtMost, int hiddenAtMost)
     {
-        var rates = CommittedModelFixture.Rates(split == "blind2" ? fixture.SecondBlind : fixture.Blind, group);
+        var report = split switch { "blind2" => fixture.SecondBlind, "blind3" => fixture.ThirdBlind, _ => fixture.Blind };
+        var rates = CommittedModelFixture.Rates(report, group);
         Assert.True(rates.Count > 50);
         Assert.True(rates.ReviewOrStronger * rates.Count <= reviewedAtMost + 0.0001, $"{split} {group}: {rates.ReviewOrStronger:P1} reviewed");
         Assert.True(rates.Hidden * rates.Count <= hiddenAtMost + 0.0001, $"{split} {group}: {rates.Hidden:P1} hidden");
