@@ -96,8 +96,8 @@ public sealed class ModelCommandsTests
         var missing = Path.Combine(directory.FullName, "no-such-corpus");
         try
         {
-            await using var process = ModeratorProcess.Start(new Dictionary<string, string>(), "train", "--corpus", missing, "--no-datasets", "--embedding-max-pool",
-                "--out", Path.Combine(directory.FullName, "m.bin"));
+            await using var process = ModeratorProcess.Start(new Dictionary<string, string>(), "train", "--corpus", missing, "--no-datasets", "--embedding-dims", "0",
+                "--embedding-max-pool", "true", "--out", Path.Combine(directory.FullName, "m.bin"));
             var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(5, exit);

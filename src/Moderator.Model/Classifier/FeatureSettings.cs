@@ -12,6 +12,12 @@ public sealed record FeatureSettings(int HashBits, int WordNgramMax, int CharNgr
 {
     public static FeatureSettings Default { get; } = new(HashBits: 18, WordNgramMax: 2, CharNgramMin: 2, CharNgramMax: 5);
 
+    /// <summary>
+    /// The committed model file's features (1.2.0, sixteenth revision in models/REVISIONS.md): the defaults plus 64-dimensional
+    /// word vectors, mean- and max-pooled. Tests keep <see cref="Default"/>, which trains small models faster.
+    /// </summary>
+    public static FeatureSettings Product { get; } = Default with { EmbeddingDimensions = 64, EmbeddingMaxPooling = true };
+
     /// <summary>The standard baseline: word unigrams and bigrams only (no character n-grams).</summary>
     public static FeatureSettings WordsOnly { get; } = new(HashBits: 18, WordNgramMax: 2, CharNgramMin: 0, CharNgramMax: 0);
 

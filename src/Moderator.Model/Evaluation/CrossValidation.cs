@@ -21,10 +21,12 @@ public static class CrossValidation
         IReadOnlyList<LabelledComment> extra,
         LexiconSet lexicons,
         int folds,
+        FeatureSettings features,
         TrainingSettings settings,
         Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(extra);
         ArgumentNullException.ThrowIfNull(settings);
         var random = new Random(settings.Seed);
@@ -42,7 +44,7 @@ public static class CrossValidation
             var test = target.Where((_, i) => foldOf[i] == k).ToList();
             var truth = test.Select(t => t.IsFlagged).ToList();
 
-            var (header, _, classifier) = ModelTrainer.Train([.. train, .. extra], lexicons, new TrainingOptions("cv", FeatureSettings.Default, settings), log);
+            var (header, _, classifier) = ModelTrainer.Train([.. train, .. extra], lexicons, new TrainingOptions("cv", features, settings), log);
             var model = new ModerationModel(lexicons, classifier, header);
             var modelScores = test.Select(t => Evaluator.FlagScore(model.Score(t.Text), ModerationPolicy.Default)).ToList();
             var modelMetrics = BinaryMetrics.Compute(modelScores, truth, 0.5);

@@ -10,6 +10,9 @@ namespace Moderator.Model.Training;
 public sealed record TrainingOptions(string Version, FeatureSettings Features, TrainingSettings Training, bool UseDetectors = true)
 {
     public static TrainingOptions Default(string version) => new(version, FeatureSettings.Default, TrainingSettings.Default);
+
+    /// <summary>What `moderator train` uses unless told otherwise: the committed model file's settings.</summary>
+    public static TrainingOptions Product(string version) => new(version, FeatureSettings.Product, TrainingSettings.Product);
 }
 
 /// <summary>

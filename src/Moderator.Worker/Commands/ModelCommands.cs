@@ -16,6 +16,9 @@ namespace Moderator.Worker.Commands;
 /// <summary>`train`, `evaluate`, `score` and `bench`: the moderation model's commands.</summary>
 public static class ModelCommands
 {
+    /// <summary>The version `moderator train` writes by default: the committed model file's release (models/MODEL_CARD.md).</summary>
+    internal const string ProductModelVersion = "1.2.0";
+
     public static void AddTo(RootCommand root)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -37,31 +40,33 @@ public static class ModelCommands
         var datasets = new Option<string?>("--datasets") { Description = "Folder of the shared public datasets (default ../shared/datasets beside the repository); skipped when absent." };
         var noDatasets = new Option<bool>("--no-datasets") { Description = "Train on the school corpus only." };
         var output = new Option<string?>("--out") { Description = "Where to write the model file (default models/" + ModelFile.FileName + ")." };
-        var seed = new Option<int>("--seed") { Description = "Random seed (same data and seed give the same bytes).", DefaultValueFactory = _ => TrainingSettings.Default.Seed };
-        var version = new Option<string>("--model-version") { Description = "Model version written into the header.", DefaultValueFactory = _ => "1.1.1" };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the data.", DefaultValueFactory = _ => TrainingSettings.Default.Epochs };
+        // The defaults are the committed model file's settings, so `moderator train` alone reproduces it (models/MODEL_CARD.md).
+        var product = TrainingOptions.Product(ProductModelVersion);
+        var seed = new Option<int>("--seed") { Description = "Random seed (same data and seed give the same bytes).", DefaultValueFactory = _ => product.Training.Seed };
+        var version = new Option<string>("--model-version") { Description = "Model version written into the header.", DefaultValueFactory = _ => product.Version };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the data.", DefaultValueFactory = _ => product.Training.Epochs };
 
         var command = new Command("train", "Train the moderation model on the school corpus (and the shared datasets) and write the model file.");
         var publicNegativeWeight = new Option<double>("--public-negative-weight")
         {
             Description = "How much a clean public tweet counts as a negative for the safeguarding, pupil identification and spam heads (0 = unlabelled there).",
-            DefaultValueFactory = _ => TrainingSettings.Default.PublicNegativeWeight,
+            DefaultValueFactory = _ => product.Training.PublicNegativeWeight,
         };
         var cleanWeight = new Option<double>("--clean-weight")
         {
             Description = "How much more a clean or complaint school comment counts than a harmful one (its false flags are the ones a school sees).",
-            DefaultValueFactory = _ => TrainingSettings.Default.CleanWeight,
+            DefaultValueFactory = _ => product.Training.CleanWeight,
         };
-        var l2 = new Option<double>("--l2") { Description = "L2 regularisation per touched weight.", DefaultValueFactory = _ => TrainingSettings.Default.L2 };
-        var schoolWeight = new Option<double>("--school-weight") { Description = "How much a school comment counts against a public tweet.", DefaultValueFactory = _ => TrainingSettings.Default.SchoolWeight };
+        var l2 = new Option<double>("--l2") { Description = "L2 regularisation per touched weight.", DefaultValueFactory = _ => product.Training.L2 };
+        var schoolWeight = new Option<double>("--school-weight") { Description = "How much a school comment counts against a public tweet.", DefaultValueFactory = _ => product.Training.SchoolWeight };
         var embeddingDimensions = new Option<int>("--embedding-dims")
         {
             Description = "Dimensions of word vectors learned from the training texts and added as features (0 = none).",
-            DefaultValueFactory = _ => FeatureSettings.Default.EmbeddingDimensions,
+            DefaultValueFactory = _ => product.Features.EmbeddingDimensions,
         };
-        var embeddingMaxPooling = new Option<bool>("--embedding-max-pool")
+        var embeddingMaxPooling = new Option<bool?>("--embedding-max-pool")
         {
-            Description = "With --embedding-dims, also add the per-dimension maximum of the comment's word vectors (a second block of features).",
+            Description = "true or false: also add the per-dimension maximum of the comment's word vectors, a second block of features (default: on whenever there are word vectors).",
         };
         foreach (var option in new Option[] { corpus, lexicons, datasets, noDatasets, output, seed, version, epochs, publicNegativeWeight, cleanWeight, l2, schoolWeight, embeddingDimensions, embeddingMaxPooling })
         {
@@ -76,15 +81,17 @@ public static class ModelCommands
             var datasetDir = result.GetValue(noDatasets) ? null : result.GetValue(datasets) ?? Path.Combine(root, "..", "shared", "datasets");
             var outPath = result.GetValue(output) ?? Path.Combine(root, ModelFiles.DirectoryName, ModelFile.FileName);
             var stopwatch = Stopwatch.StartNew();
-            var features = FeatureSettings.Default with
+            var dimensions = result.GetValue(embeddingDimensions);
+            var features = product.Features with
             {
-                EmbeddingDimensions = result.GetValue(embeddingDimensions), EmbeddingMaxPooling = result.GetValue(embeddingMaxPooling),
+                EmbeddingDimensions = dimensions,
+                EmbeddingMaxPooling = result.GetValue(embeddingMaxPooling) ?? (dimensions > 0 && product.Features.EmbeddingMaxPooling),
             };
             features.Validate(); // before minutes of loading and training
 
             var examples = TrainingData.Load(corpusDir, datasetDir, Console.Error);
             var lexiconSet = TrainingData.LoadLexicons(lexiconDir);
-            var settings = TrainingSettings.Default with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs), PublicNegativeWeight = result.GetValue(publicNegativeWeight),
+            var settings = product.Training with { Seed = result.GetValue(seed), Epochs = result.GetValue(epochs), PublicNegativeWeight = result.GetValue(publicNegativeWeight),
                 CleanWeight = result.GetValue(cleanWeight), L2 = result.GetValue(l2), SchoolWeight = result.GetValue(schoolWeight),
             };
             var bytes = ModelTrainer.TrainToBytes(examples, lexiconSet, new TrainingOptions(result.GetValue(version)!, features, settings),
@@ -106,7 +113,7 @@ public static class ModelCommands
         var crossValidate = new Option<int>("--cross-validate") { Description = "Instead of scoring with the model file: K-fold cross-validation on --data against the TF-IDF + logistic regression baseline." };
         var extra = new Option<string[]>("--extra") { Description = "With --cross-validate: extra training files added to every fold's training set (the baseline never sees them).", AllowMultipleArgumentsPerToken = true };
         var lexicons = new Option<string?>("--lexicons") { Description = "With --cross-validate: folder of the lexicons (default seeds/lexicons)." };
-        var epochs = new Option<int>("--epochs") { Description = "With --cross-validate: passes over the data.", DefaultValueFactory = _ => TrainingSettings.Default.Epochs };
+        var epochs = new Option<int>("--epochs") { Description = "With --cross-validate: passes over the data.", DefaultValueFactory = _ => TrainingSettings.Product.Epochs };
         var thresholds = new Option<string[]>("--thresholds")
         {
             Description = "Score as a page with these overrides would: category=review,hide,escalate (e.g. safeguarding=0.35,0.55,0.55; 'never' above 1). Repeatable.",
@@ -129,8 +136,9 @@ public static class ModelCommands
             {
                 var extraData = TrainingData.Expand(result.GetValue(extra) ?? []).SelectMany(TrainingData.ReadFile).ToList();
                 var lexiconSet = TrainingData.LoadLexicons(result.GetValue(lexicons) ?? Path.Combine(RepositoryPaths.Root(), "seeds", "lexicons"));
-                var settings = TrainingSettings.Default with { Epochs = result.GetValue(epochs) };
-                var folded = CrossValidation.Run(comments, extraData, lexiconSet, folds, settings, message => Console.Error.WriteLine($"cv: {message}"));
+                var product = TrainingOptions.Product("cv");
+                var settings = product.Training with { Epochs = result.GetValue(epochs) };
+                var folded = CrossValidation.Run(comments, extraData, lexiconSet, folds, product.Features, settings, message => Console.Error.WriteLine($"cv: {message}"));
                 Console.WriteLine(result.GetValue(json) ? JsonSerializer.Serialize(folded, JsonOptions) : Reports.CrossValidationText(folded));
                 return Task.FromResult(0);
             }
