@@ -5,7 +5,7 @@
 # splits (pooled), evasions, look-alikes and the identity and first-name test sets, and prints each model's rates, the
 # mean change and how many clean or complaint comments each model hides. Write the adoption rule before running it.
 #
-#   scripts/model-seed-guard.sh --work DIR [--seeds "20261122 1 2"] [--add 'seeds/corpus/candidates/batch12-*.tsv']
+#   scripts/model-seed-guard.sh --work DIR [--seeds "20261122 1 2"] [--add 'seeds/corpus/candidates/batch8-*.tsv']
 #                               [--candidate-lexicons DIR] [--candidate-options "--school-weight 2.3"]
 #                               [--candidate-dll OTHER-CHECKOUT/src/Moderator.Worker/bin/Release/net10.0/moderator.dll]
 #                               [--split "7 11 13" | --sealed blind2|blind3]
