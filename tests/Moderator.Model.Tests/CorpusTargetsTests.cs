@@ -17,6 +17,7 @@ public sealed class CommittedModelFixture
         Blind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind-*.tsv")));
         SecondBlind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind2-*.tsv")));
         ThirdBlind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind3-*.tsv")));
+        FourthBlind = Evaluator.Evaluate(Model, Read(Directory.GetFiles(corpus, "blind4-*.tsv")));
         Evasions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "evasions.tsv")]));
         LookAlikes = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "lookalikes.tsv")]));
         IdentityMentions = Evaluator.Evaluate(Model, Read([Path.Combine(corpus, "identity-mentions.tsv")]));
@@ -37,6 +38,9 @@ public sealed class CommittedModelFixture
 
     /// <summary>The third blind split (2026-12-07, after the sixteenth revision spent the second): three more new writers (seeds/corpus/README.md).</summary>
     public EvaluationReport ThirdBlind { get; }
+
+    /// <summary>The fourth blind split (2026-12-07, after 1.2.0 was chosen on the third): kept for the next candidate (seeds/corpus/README.md).</summary>
+    public EvaluationReport FourthBlind { get; }
 
     public EvaluationReport Evasions { get; }
 
@@ -144,9 +148,18 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     [InlineData("blind3", "abuse", 0.90, 0.0, 0.0)]
     [InlineData("blind3", "offensive", 0.94, 0.0, 0.0)]
     [InlineData("blind3", "spam", 0.99, 0.0, 0.0)]
+    [InlineData("blind4", "safeguarding", 0.99, 0.97, 0.94)]
+    [InlineData("blind4", "hate", 0.94, 0.89, 0.0)]
+    [InlineData("blind4", "pupil_identification", 0.93, 0.78, 0.0)]
+    [InlineData("blind4", "abuse", 0.84, 0.0, 0.0)]
+    [InlineData("blind4", "offensive", 0.91, 0.0, 0.0)]
+    [InlineData("blind4", "spam", 0.94, 0.0, 0.0)]
     public void Harmful_categories_stay_at_or_above_their_measured_floors(string split, string group, double review, double hidden, double escalated)
     {
-        var report = split switch { "blind" => fixture.Blind, "blind2" => fixture.SecondBlind, "blind3" => fixture.ThirdBlind, _ => fixture.HeldOut };
+        var report = split switch
+        {
+            "blind" => fixture.Blind, "blind2" => fixture.SecondBlind, "blind3" => fixture.ThirdBlind, "blind4" => fixture.FourthBlind, _ => fixture.HeldOut,
+        };
         var rates = CommittedModelFixture.Rates(report, group);
         Assert.True(rates.ReviewOrStronger >= review, $"{split} {group} review+ {rates.ReviewOrStronger:P1}");
         Assert.True(rates.Hidden >= hidden, $"{split} {group} hidden {rates.Hidden:P1}");
@@ -157,7 +170,9 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     // pupil head alone; 1.1.0 hid none), 3 of 83 complaints reviewed and none hidden. On the second, 6 of 160 clean
     // reviewed and 1 hidden (the pupil head alone), 2 of 85 complaints reviewed and 1 hidden (the hate head alone). On
     // the third, 6 of 158 clean reviewed and 1 hidden and escalated (a safeguarding lexicon phrase), 3 of 87 complaints
-    // reviewed and none hidden. The hides miss the target; the rows hold the measured counts so a change cannot add more.
+    // reviewed and none hidden. On the fourth, 3 of 162 clean reviewed and 1 hidden (a contact detail, pupil
+    // identification), 2 of 87 complaints reviewed and none hidden.
+    // The hides miss the target; the rows hold the measured counts so a change cannot add more.
     [Theory]
     [InlineData("blind", "clean", 7, 1)]
     [InlineData("blind", "complaint", 3, 0)]
@@ -165,9 +180,11 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     [InlineData("blind2", "complaint", 2, 1)]
     [InlineData("blind3", "clean", 6, 1)]
     [InlineData("blind3", "complaint", 3, 0)]
+    [InlineData("blind4", "clean", 3, 1)]
+    [InlineData("blind4", "complaint", 2, 0)]
     public void Blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string split, string group, int reviewedAtMost, int hiddenAtMost)
     {
-        var report = split switch { "blind2" => fixture.SecondBlind, "blind3" => fixture.ThirdBlind, _ => fixture.Blind };
+        var report = split switch { "blind2" => fixture.SecondBlind, "blind3" => fixture.ThirdBlind, "blind4" => fixture.FourthBlind, _ => fixture.Blind };
         var rates = CommittedModelFixture.Rates(report, group);
         Assert.True(rates.Count > 50);
         Assert.True(rates.ReviewOrStronger * rates.Count <= reviewedAtMost + 0.0001, $"{split} {group}: {rates.ReviewOrStronger:P1} reviewed");

@@ -31,6 +31,7 @@ public sealed partial class TestSplitTests
     [InlineData("heldout-*.tsv", 400)]
     [InlineData("blind2-*.tsv", 550)]
     [InlineData("blind3-*.tsv", 550)]
+    [InlineData("blind4-*.tsv", 550)]
     public void No_test_comment_is_also_a_training_comment(string pattern, int atLeast)
     {
         Assert.True(Read(pattern).Count >= atLeast, $"{pattern} has fewer than {atLeast} comments");
@@ -49,6 +50,7 @@ public sealed partial class TestSplitTests
     [Theory]
     [InlineData("blind2")]
     [InlineData("blind3")]
+    [InlineData("blind4")]
     public void A_later_blind_split_shares_no_comment_with_any_other_corpus_file(string split)
     {
         var prefix = split + "-";
