@@ -144,46 +144,49 @@ public sealed class LinearClassifier
             high += Vector128.LoadUnsafe(ref rows, row + 4) * value;
         }
 
-        Span<float> sums = stackalloc float[RowWidth];
-        low.CopyTo(sums);
-        high.CopyTo(sums[4..]);
         Span<float> signals = stackalloc float[FeatureSettings.DetectorFeatures];
         Featuriser.DetectorSignals(detection, signals);
-        AddDense(sums, buckets, signals);
+        AddDense(ref low, ref high, ref rows, buckets, signals);
 
         var wordVectors = Featuriser.WordVectors;
         if (wordVectors is not null)
         {
             Span<float> vector = stackalloc float[Featuriser.Settings.EmbeddingFeatures];
             wordVectors.Embed(text, Featuriser.Idf, buckets - 1, vector);
-            AddDense(sums, Featuriser.EmbeddingOffset, vector);
+            AddDense(ref low, ref high, ref rows, Featuriser.EmbeddingOffset, vector);
         }
 
+        Span<float> sums = stackalloc float[RowWidth];
+        low.CopyTo(sums);
+        high.CopyTo(sums[4..]);
         for (var h = 0; h < HeadCount; h++)
         {
             logits[h] = sums[h];
         }
     }
 
-    /// <summary>Copies the weights into 32-byte rows with the bucket's IDF (1 without IDF) in the last lane, in a pinned array aligned to 32 bytes.</summary>
-    /// <summary>Adds dense features (detector signals, word-vector blocks) starting at <paramref name="firstFeature"/> to the head sums.</summary>
-    private void AddDense(Span<float> sums, int firstFeature, ReadOnlySpan<float> values)
+    /// <summary>
+    /// Adds dense features (detector signals, word-vector blocks) starting at <paramref name="firstFeature"/> to the head
+    /// sums, a row (all heads) at a time as the sparse features are added: each head's sum gets the same products in the
+    /// same order as a per-head loop would give it. The IDF lane's sum is never read.
+    /// </summary>
+    private static void AddDense(ref Vector128<float> low, ref Vector128<float> high, ref float rows, int firstFeature, ReadOnlySpan<float> values)
     {
         for (var k = 0; k < values.Length; k++)
         {
-            if (values[k] == 0)
+            var value = values[k];
+            if (value == 0)
             {
                 continue;
             }
 
-            var row = _rows.AsSpan(_rowsOffset + (firstFeature + k) * RowWidth, HeadCount);
-            for (var h = 0; h < HeadCount; h++)
-            {
-                sums[h] += row[h] * values[k];
-            }
+            var row = (nuint)((firstFeature + k) * RowWidth);
+            low += Vector128.LoadUnsafe(ref rows, row) * value;
+            high += Vector128.LoadUnsafe(ref rows, row + 4) * value;
         }
     }
 
+    /// <summary>Copies the weights into 32-byte rows with the bucket's IDF (1 without IDF) in the last lane, in a pinned array aligned to 32 bytes.</summary>
     private static (float[] Rows, int Offset) BuildRows(float[] weights, float[]? idf, int dimensions)
     {
         var rows = GC.AllocateUninitializedArray<float>(dimensions * RowWidth + RowWidth, pinned: true);

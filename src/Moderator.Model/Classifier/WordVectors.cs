@@ -123,17 +123,7 @@ public sealed class WordVectors
             }
 
             var weight = idf is null ? 1f : idf[(int)(hash & (uint)bucketMask)];
-            var vector = _vectors.AsSpan(row * Dimensions, Dimensions);
-            for (var d = 0; d < vector.Length; d++)
-            {
-                mean[d] += weight * vector[d];
-            }
-
-            for (var d = 0; d < max.Length; d++)
-            {
-                max[d] = Math.Max(max[d], weight * vector[d]);
-            }
-
+            Accumulate(_vectors.AsSpan(row * Dimensions, Dimensions), weight, mean, max);
             any = true;
         }
 
@@ -145,6 +135,39 @@ public sealed class WordVectors
 
         Normalise(mean);
         Normalise(max);
+    }
+
+    /// <summary>
+    /// mean += weight · vector and, when <paramref name="max"/> is not empty, max = max(max, weight · vector), a SIMD
+    /// register at a time. Each lane does the scalar loop's arithmetic in the same order (multiply, then add), so the
+    /// sums are the same to the bit; a maximum differs from Math.Max only in the sign of a zero, which no later step sees.
+    /// </summary>
+    private static void Accumulate(ReadOnlySpan<float> vector, float weight, Span<float> mean, Span<float> max)
+    {
+        var d = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var weights = new Vector<float>(weight);
+            for (; d <= vector.Length - Vector<float>.Count; d += Vector<float>.Count)
+            {
+                var weighted = new Vector<float>(vector[d..]) * weights;
+                (new Vector<float>(mean[d..]) + weighted).CopyTo(mean[d..]);
+                if (!max.IsEmpty)
+                {
+                    Vector.Max(new Vector<float>(max[d..]), weighted).CopyTo(max[d..]);
+                }
+            }
+        }
+
+        for (; d < vector.Length; d++)
+        {
+            var weighted = weight * vector[d];
+            mean[d] += weighted;
+            if (!max.IsEmpty)
+            {
+                max[d] = Math.Max(max[d], weighted);
+            }
+        }
     }
 
     private static void Normalise(Span<float> values)
