@@ -8,7 +8,7 @@
 #   scripts/model-seed-guard.sh --work DIR [--seeds "20261122 1 2"] [--add 'seeds/corpus/candidates/batch8-*.tsv']
 #                               [--candidate-lexicons DIR] [--candidate-options "--school-weight 2.3"]
 #                               [--candidate-dll OTHER-CHECKOUT/src/Moderator.Worker/bin/Release/net10.0/moderator.dll]
-#                               [--split "7 11 13" | --sealed blind2|blind3|blind4]
+#                               [--split "7 11 13" | --sealed "blind2 [blind3 blind4]"]
 #
 # --split SEEDS measures on development splits instead (a round per split seed; all its models pooled), so a candidate
 # is judged there before it spends the held-out and blind files. The training files, the shared datasets and the
@@ -18,7 +18,8 @@
 # No test file is opened.
 #
 # --sealed blind2 (or blind3, blind4) scores that later blind split (seeds/corpus/blind2-*.tsv) alone instead of held-out + blind
-# and the targeted sets: the decisive test for a candidate chosen with what those have shown. Models already in --work
+# and the targeted sets: the decisive test for a candidate chosen with what those have shown. Several splits given
+# together ("blind2 blind3") are pooled into one set, as the sixteenth revision's rule J pooled them. Models already in --work
 # are reused, so copying a held-out run's .bin files in scores the same six models.
 #
 # --candidate-dll trains and scores the candidate with another build (a branch with scoring-time code changes), so the
@@ -50,7 +51,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $work ]] || { echo "--work DIR is required" >&2; exit 2; }
 [[ -z $sealed || -z $splits ]] || { echo "--sealed and --split exclude each other" >&2; exit 2; }
-[[ -z $sealed || $sealed =~ ^blind[234]$ ]] || { echo "--sealed takes blind2, blind3 or blind4" >&2; exit 2; }
+for part in $sealed; do
+  [[ $part =~ ^blind[234]$ ]] || { echo "--sealed takes blind2, blind3 or blind4 (one or more)" >&2; exit 2; }
+done
+sealed=$(tr ' ' '+' <<< "$(echo $sealed)")
 dll=src/Moderator.Worker/bin/Release/net10.0/moderator.dll
 [[ -f $dll ]] || dotnet build src/Moderator.Worker -c Release -v q >&2
 [[ -n $candidate_dll ]] || candidate_dll=$dll
@@ -131,7 +135,7 @@ PY
       for name in $names; do
         case $name in
           splits) files=("${sets[@]}") ;;
-          blind2|blind3|blind4) files=(seeds/corpus/"$name"-*.tsv) ;;
+          blind*) files=(); for part in ${name//+/ }; do files+=(seeds/corpus/"$part"-*.tsv); done ;;
           added) files=("${added[@]}") ;;
           olid) files=("$dir/split/public-dev/olid-train.tsv") ;;
           *) files=("seeds/corpus/$name.tsv") ;;
@@ -213,8 +217,8 @@ def measures(kind, model):
 results = {(k, m): measures(k, m) for k in ("baseline", "candidate") for m in models}
 # The last column is the spread a mean change must clear: the baseline models' standard deviation times sqrt(2/n), the
 # standard deviation of a difference between two means of n models (models/REVISIONS.md, thirteenth revision).
-if scored[rounds[0]][0] in ("blind2", "blind3", "blind4"):
-    where = "sealed split " + scored[rounds[0]][0]
+if scored[rounds[0]][0].startswith("blind"):
+    where = "sealed " + scored[rounds[0]][0].replace("+", " + ") + (" pooled" if "+" in scored[rounds[0]][0] else "")
 elif rounds == [rounds[0]] and "/dev-" not in rounds[0]:
     where = "held-out + blind pooled"
 else:
