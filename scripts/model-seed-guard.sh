@@ -17,10 +17,10 @@
 # on OLID's held-out fifth (macro-F1, flagged = review or stronger) and on the candidate lines' own development fifth.
 # No test file is opened.
 #
-# --sealed blind2 (or blind3, blind4) scores that later blind split (seeds/corpus/blind2-*.tsv) alone instead of held-out + blind
-# and the targeted sets: the decisive test for a candidate chosen with what those have shown. Several splits given
-# together ("blind2 blind3") are pooled into one set, as the sixteenth revision's rule J pooled them. Models already in --work
-# are reused, so copying a held-out run's .bin files in scores the same six models.
+# --sealed blind2 (or blind3, blind4) scores that later blind split (seeds/corpus/blind2-*.tsv) alone instead of
+# held-out + blind and the targeted sets: the decisive test for a candidate chosen with what those have shown. Several
+# splits given together ("blind2 blind3") are pooled into one set, as the sixteenth revision's rule J pooled them.
+# Models already in --work are reused, so copying a held-out run's .bin files in scores the same six models.
 #
 # --candidate-dll trains and scores the candidate with another build (a branch with scoring-time code changes), so the
 # baseline stays this checkout's code, lexicons and options, and the candidate is exactly what would ship.
@@ -51,10 +51,11 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $work ]] || { echo "--work DIR is required" >&2; exit 2; }
 [[ -z $sealed || -z $splits ]] || { echo "--sealed and --split exclude each other" >&2; exit 2; }
-for part in $sealed; do
+read -r -a sealed_parts <<< "$sealed"
+for part in "${sealed_parts[@]}"; do
   [[ $part =~ ^blind[234]$ ]] || { echo "--sealed takes blind2, blind3 or blind4 (one or more)" >&2; exit 2; }
 done
-sealed=$(tr ' ' '+' <<< "$(echo $sealed)")
+sealed=$(IFS=+; echo "${sealed_parts[*]}") # one scored set, named blind2+blind3 when pooled
 dll=src/Moderator.Worker/bin/Release/net10.0/moderator.dll
 [[ -f $dll ]] || dotnet build src/Moderator.Worker -c Release -v q >&2
 [[ -n $candidate_dll ]] || candidate_dll=$dll

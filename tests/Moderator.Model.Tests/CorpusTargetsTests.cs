@@ -52,6 +52,17 @@ public sealed class CommittedModelFixture
     /// <summary>A pupil's first name with a form (allowed) and the same sentences with a surname (seeds/corpus/tools/make_first_name_mentions.py).</summary>
     public EvaluationReport FirstNameMentions { get; }
 
+    /// <summary>The report of a test split by its file prefix: heldout, blind, blind2, blind3 or blind4.</summary>
+    public EvaluationReport Split(string split) => split switch
+    {
+        "heldout" => HeldOut,
+        "blind" => Blind,
+        "blind2" => SecondBlind,
+        "blind3" => ThirdBlind,
+        "blind4" => FourthBlind,
+        _ => throw new ArgumentOutOfRangeException(nameof(split), split, "no such test split"),
+    };
+
     public static ActionRates Rates(EvaluationReport report, string group) => report.Actions.Single(a => a.Group == group);
 
     internal static List<LabelledComment> Read(IEnumerable<string> files) =>
@@ -156,11 +167,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     [InlineData("blind4", "spam", 0.94, 0.0, 0.0)]
     public void Harmful_categories_stay_at_or_above_their_measured_floors(string split, string group, double review, double hidden, double escalated)
     {
-        var report = split switch
-        {
-            "blind" => fixture.Blind, "blind2" => fixture.SecondBlind, "blind3" => fixture.ThirdBlind, "blind4" => fixture.FourthBlind, _ => fixture.HeldOut,
-        };
-        var rates = CommittedModelFixture.Rates(report, group);
+        var rates = CommittedModelFixture.Rates(fixture.Split(split), group);
         Assert.True(rates.ReviewOrStronger >= review, $"{split} {group} review+ {rates.ReviewOrStronger:P1}");
         Assert.True(rates.Hidden >= hidden, $"{split} {group} hidden {rates.Hidden:P1}");
         Assert.True(rates.Escalated >= escalated, $"{split} {group} escalated {rates.Escalated:P1}");
@@ -184,8 +191,7 @@ public sealed class CorpusTargetsTests(CommittedModelFixture fixture) : IClassFi
     [InlineData("blind4", "complaint", 2, 0)]
     public void Blind_clean_and_complaint_comments_are_reviewed_and_hidden_no_more_than_measured(string split, string group, int reviewedAtMost, int hiddenAtMost)
     {
-        var report = split switch { "blind2" => fixture.SecondBlind, "blind3" => fixture.ThirdBlind, "blind4" => fixture.FourthBlind, _ => fixture.Blind };
-        var rates = CommittedModelFixture.Rates(report, group);
+        var rates = CommittedModelFixture.Rates(fixture.Split(split), group);
         Assert.True(rates.Count > 50);
         Assert.True(rates.ReviewOrStronger * rates.Count <= reviewedAtMost + 0.0001, $"{split} {group}: {rates.ReviewOrStronger:P1} reviewed");
         Assert.True(rates.Hidden * rates.Count <= hiddenAtMost + 0.0001, $"{split} {group}: {rates.Hidden:P1} hidden");
